@@ -1,0 +1,17 @@
+// Steps → compile_commands.json: one entry per compiled source with the exact argv of the compile edge.
+import path from 'node:path';
+import { expand, type Steps } from '../../plan/steps.ts';
+
+export function writeCompdb(steps: Steps): string {
+  const rules = new Map(steps.rules.map((r) => [r.name, r]));
+  const entries = steps.edges
+    .filter((e) => e.kind === 'compile')
+    .map((e) => ({
+      directory: steps.root,
+      file: path.resolve(steps.root, e.source!),
+      arguments: expand(rules.get(e.rule)!, e).map((a) => (typeof a === 'string' ? a : a.raw)),
+      output: path.resolve(steps.root, e.outs[0]!),
+    }));
+  entries.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.output < b.output ? -1 : a.output > b.output ? 1 : 0));
+  return `${JSON.stringify(entries, null, 2)}\n`;
+}

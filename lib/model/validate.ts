@@ -1,0 +1,285 @@
+// Turning the loaded description into a Model: schema checks, options from -D, the profile, and the targets the
+// description's function returns; every problem becomes a Diagnostic, all are reported together.
+import type { z } from 'zod';
+import type { CompilerFamily, Platform } from './api.ts';
+import { closest, DiagnosticsError, fieldPath, type Diagnostic } from './diagnostics.ts';
+import { frameIn, locate, type SourceTexts } from './locate.ts';
+import { mergeProfile, normalizeDefines, profileAliases, builtinProfiles, type Profile } from './profiles.ts';
+import { buildSchema, targetSchema, type OptionInput, type SettingsInput, type TargetInput } from './schema.ts';
+
+export interface NormalizedSettings {
+  readonly cflags: readonly string[];
+  readonly defines: readonly string[];
+  readonly includeDirs: readonly string[];
+  readonly ldflags: readonly string[];
+  readonly libs: readonly string[];
+}
+
+/** A validated target with where it came from, for diagnostics in later layers. */
+export type ModelTarget = TargetInput & { readonly fieldPath: string; readonly line?: number; readonly file: string };
+
+export interface Toolchain {
+  readonly family: CompilerFamily;
+  readonly version: string;
+  /** The compiler command as argv, e.g. `['gcc']` or `['ccache', 'gcc']`. */
+  readonly cc: readonly string[];
+}
+
+export interface Model {
+  readonly root: string;
+  /** build.pogo.ts, absolute. */
+  readonly file: string;
+  readonly project: { readonly name: string; readonly version: string };
+  readonly optionSpecs: Readonly<Record<string, OptionInput>>;
+  readonly options: Readonly<Record<string, string | boolean>>;
+  readonly profile: Profile;
+  readonly settings: NormalizedSettings;
+  /** Targets sorted by name. */
+  readonly targets: readonly ModelTarget[];
+}
+
+export interface ValidateOptions {
+  readonly root: string;
+  readonly src: SourceTexts;
+  readonly profile: string;
+  /** `-D name=value` pairs from the command line. */
+  readonly defines: Readonly<Record<string, string>>;
+  readonly toolchain: Toolchain;
+  readonly platform: Platform;
+}
+
+export function normalizeSettings(s: SettingsInput | undefined): NormalizedSettings {
+  return {
+    cflags: s?.cflags ?? [],
+    defines: normalizeDefines(s?.defines),
+    includeDirs: s?.includeDirs ?? [],
+    ldflags: s?.ldflags ?? [],
+    libs: s?.libs ?? [],
+  };
+}
+
+export function validate(value: unknown, opts: ValidateOptions): Model {
+  const { src } = opts;
+  const rel = (file: string): string => (file.startsWith(opts.root + '/') ? file.slice(opts.root.length + 1) : file);
+  const diags: Diagnostic[] = [];
+  const at = (root: unknown, path: readonly PropertyKey[], message: string, help?: string): Diagnostic => {
+    const loc = locate(root, path, src);
+    return {
+      file: rel(loc?.file ?? src.main),
+      ...(loc === undefined ? {} : { line: loc.line }),
+      path: fieldPath(path),
+      message,
+      ...(help === undefined ? {} : { help }),
+    };
+  };
+  const zodDiags = (root: unknown, prefix: readonly PropertyKey[], issues: readonly z.core.$ZodIssue[]): void => {
+    for (const issue of issues) {
+      const path = [...prefix, ...issue.path];
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) {
+          const known = knownKeys(root, path);
+          const guess = closest(key, known);
+          diags.push(at(root, [...path, key], `unknown field "${key}"`, guess === undefined ? `known fields: ${known.join(', ')}` : `did you mean "${guess}"?`));
+        }
+      } else {
+        diags.push(at(root, path, describeIssue(issue, root, path)));
+      }
+    }
+  };
+
+  if (typeof value !== 'object' || value === null) {
+    throw new DiagnosticsError([{ file: rel(src.main), path: '', message: 'the default export must be the description object', help: 'export default defineBuild({ project: { name: "app" }, targets: [...] })' }]);
+  }
+  const parsed = buildSchema.safeParse(value);
+  if (!parsed.success) {
+    zodDiags(value, [], parsed.error.issues);
+    throw new DiagnosticsError(diags);
+  }
+  const build = parsed.data;
+
+  // Options: declared defaults, then -D values, each checked against its type.
+  const optionSpecs = build.options ?? {};
+  const options: Record<string, string | boolean> = {};
+  for (const [name, spec] of Object.entries(optionSpecs)) {
+    if (spec.type === 'enum' && !spec.values.includes(spec.default)) {
+      diags.push(at(value, ['options', name, 'default'], `default "${spec.default}" is not one of ${spec.values.map((v) => `"${v}"`).join(', ')}`));
+    }
+    options[name] = spec.default;
+  }
+  for (const [name, raw] of Object.entries(opts.defines)) {
+    const spec = optionSpecs[name];
+    if (spec === undefined) {
+      const guess = closest(name, Object.keys(optionSpecs));
+      diags.push({ file: '<command line>', path: `-D ${name}`, message: `unknown option "${name}"`, help: guess !== undefined ? `did you mean "${guess}"?` : Object.keys(optionSpecs).length === 0 ? 'this project declares no options' : `options: ${Object.keys(optionSpecs).sort().join(', ')}` });
+      continue;
+    }
+    const v = parseOptionValue(spec, raw);
+    if (v === undefined) diags.push({ file: '<command line>', path: `-D ${name}=${raw}`, message: `invalid value "${raw}" for ${spec.type} option "${name}"`, help: `expected ${expectedValues(spec)}` });
+    else options[name] = v;
+  }
+
+  // Profile.
+  const profileName = profileAliases[opts.profile] ?? opts.profile;
+  const userProfiles = build.profiles ?? {};
+  const merged = mergeProfile(profileName, userProfiles);
+  let profile: Profile | undefined;
+  if ('cycle' in merged) diags.push(at(value, ['profiles', profileName, 'extends'], `profile inheritance loops: ${merged.cycle.join(' → ')}`));
+  else if ('unknown' in merged) {
+    const names = [...new Set([...Object.keys(builtinProfiles), ...Object.keys(userProfiles)])].sort();
+    const guess = closest(merged.unknown, [...names, ...Object.keys(profileAliases)]);
+    if (merged.unknown === profileName) diags.push({ file: '<command line>', path: '--profile', message: `unknown profile "${opts.profile}"`, help: guess !== undefined ? `did you mean "${guess}"?` : `profiles: ${names.join(', ')}` });
+    else diags.push(at(value, ['profiles', merged.from, 'extends'], `profile "${merged.from}" extends unknown profile "${merged.unknown}"`, guess === undefined ? undefined : `did you mean "${guess}"?`));
+  } else profile = merged;
+  if (diags.length > 0 || profile === undefined) throw new DiagnosticsError(diags);
+
+  // Targets: a list, or a function of the build context.
+  let targetsValue: unknown = build.targets;
+  if (typeof targetsValue === 'function') {
+    const ctx = {
+      options: Object.freeze({ ...options }),
+      profile: profile.name,
+      platform: opts.platform,
+      compiler: Object.freeze({ family: opts.toolchain.family, version: opts.toolchain.version, command: opts.toolchain.cc.join(' ') }),
+    };
+    try {
+      targetsValue = (targetsValue as (c: typeof ctx) => unknown)(Object.freeze(ctx));
+    } catch (err) {
+      const loc = frameIn(err, src);
+      throw new DiagnosticsError([{ file: rel(loc?.file ?? src.main), ...(loc === undefined ? {} : { line: loc.line, column: loc.column }), path: 'targets', message: `the targets function threw: ${err instanceof Error ? err.message : String(err)}` }]);
+    }
+    if (!Array.isArray(targetsValue)) {
+      throw new DiagnosticsError([at(value, ['targets'], `the targets function must return a list of targets, got ${kindOf(targetsValue)}`)]);
+    }
+  }
+  const root = { targets: targetsValue };
+  const listed = (targetsValue as unknown[]).map((t, i) => ({ t, i })).filter(({ t }) => t !== false && t !== null && t !== undefined);
+  const targets: ModelTarget[] = [];
+  const byName = new Map<string, ModelTarget>();
+  const seenObjects = new Set<unknown>();
+  const addTarget = (t: unknown, path: readonly PropertyKey[]): void => {
+    if (seenObjects.has(t)) return;
+    seenObjects.add(t);
+    const r = targetSchema.safeParse(t);
+    if (!r.success) {
+      zodDiags(root, path, r.error.issues);
+      return;
+    }
+    const loc = locate(root, path, src);
+    const mt: ModelTarget = { ...r.data, fieldPath: fieldPath(path), file: rel(loc?.file ?? src.main), ...(loc === undefined ? {} : { line: loc.line }) };
+    const prev = byName.get(mt.name);
+    if (prev !== undefined) {
+      diags.push(at(root, [...path, 'name'], `two targets are named "${mt.name}"`, `the other one is ${prev.fieldPath}${prev.line === undefined ? '' : ` (${prev.file}:${prev.line})`}`));
+      return;
+    }
+    byName.set(mt.name, mt);
+    targets.push(mt);
+    // Targets referenced by object but not listed are part of the build too.
+    for (const field of ['deps', 'publicDeps'] as const) {
+      const list = (t as Record<string, unknown>)[field];
+      if (!Array.isArray(list)) continue;
+      list.forEach((d, j) => {
+        if (typeof d === 'object' && d !== null && !listed.some((l) => l.t === d)) addTarget(d, [...path, field, j]);
+      });
+    }
+  };
+  for (const { t, i } of listed) addTarget(t, ['targets', i]);
+  if (diags.length > 0) throw new DiagnosticsError(diags);
+
+  targets.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return {
+    root: opts.root,
+    file: src.main,
+    project: { name: build.project.name, version: build.project.version ?? '0.0.0' },
+    optionSpecs,
+    options,
+    profile,
+    settings: normalizeSettings(build.settings),
+    targets,
+  };
+}
+
+export function parseOptionValue(spec: OptionInput, raw: string): string | boolean | undefined {
+  switch (spec.type) {
+    case 'bool':
+      if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+      if (['false', '0', 'no', 'off'].includes(raw)) return false;
+      return undefined;
+    case 'string':
+      return raw;
+    case 'enum':
+      return spec.values.includes(raw) ? raw : undefined;
+    case 'feature':
+      return raw === 'auto' || raw === 'enabled' || raw === 'disabled' ? raw : undefined;
+  }
+}
+
+function expectedValues(spec: OptionInput): string {
+  switch (spec.type) {
+    case 'bool':
+      return 'true or false';
+    case 'string':
+      return 'a string';
+    case 'enum':
+      return spec.values.map((v) => `"${v}"`).join(', ');
+    case 'feature':
+      return 'auto, enabled or disabled';
+  }
+}
+
+function kindOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  return typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v)}`;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v = root;
+  for (const k of path) {
+    if (typeof v !== 'object' || v === null) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
+}
+
+const targetFields: Record<string, readonly string[]> = {
+  executable: ['kind', 'name', 'sources', 'deps', 'publicDeps', 'public', 'default', 'cflags', 'defines', 'includeDirs', 'ldflags', 'libs', 'output'],
+  static_library: ['kind', 'name', 'sources', 'deps', 'publicDeps', 'public', 'default', 'cflags', 'defines', 'includeDirs', 'ldflags', 'libs', 'output', 'pic'],
+  shared_library: ['kind', 'name', 'sources', 'deps', 'publicDeps', 'public', 'default', 'cflags', 'defines', 'includeDirs', 'ldflags', 'libs', 'output', 'version', 'soname'],
+  object_set: ['kind', 'name', 'sources', 'deps', 'publicDeps', 'public', 'default', 'cflags', 'defines', 'includeDirs', 'ldflags', 'libs'],
+  action: ['kind', 'name', 'command', 'inputs', 'outputs', 'deps', 'description', 'default'],
+};
+const settingsFields = ['cflags', 'defines', 'includeDirs', 'ldflags', 'libs'];
+const profileFields = ['extends', 'cflags', 'defines', 'ldflags', 'sanitize', 'lto', 'strip', 'coverage'];
+
+/** The fields allowed where an unknown key was found, for the "did you mean" help. */
+function knownKeys(root: unknown, path: readonly PropertyKey[]): string[] {
+  const last = path[path.length - 1];
+  const parent = path[path.length - 2];
+  if (path.length === 0) return ['project', 'options', 'profiles', 'settings', 'targets'];
+  if (last === 'project') return ['name', 'version'];
+  if (last === 'public' || last === 'settings') return settingsFields;
+  if (parent === 'profiles') return profileFields;
+  if (parent === 'options') return ['type', 'default', 'values', 'description'];
+  const v = valueAt(root, path) as { kind?: unknown } | undefined;
+  if (typeof v?.kind === 'string' && targetFields[v.kind] !== undefined) return [...targetFields[v.kind]!];
+  return [];
+}
+
+function describeIssue(issue: z.core.$ZodIssue, root: unknown, path: readonly PropertyKey[]): string {
+  const actual = valueAt(root, path);
+  switch (issue.code) {
+    case 'invalid_type':
+      if (actual === undefined) return `missing required field (expected ${issue.expected})`;
+      return `expected ${issue.expected}, got ${kindOf(actual)}`;
+    case 'invalid_value':
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(actual)}`;
+    case 'invalid_union':
+      if ('discriminator' in issue && actual !== null && typeof actual === 'object') {
+        const d = (actual as Record<string, unknown>)[String(issue.discriminator)];
+        return d === undefined ? `${issue.message} (missing "${String(issue.discriminator)}")` : `${issue.message}, got ${JSON.stringify(d)}`;
+      }
+      return `${issue.message}, got ${kindOf(actual)}`;
+    default:
+      return issue.message;
+  }
+}

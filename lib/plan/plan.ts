@@ -1,0 +1,176 @@
+// Graph → Steps: every target expanded into compile, archive, link, symlink and action edges with concrete argv,
+// using the toolchain's rule table; no text is emitted here.
+import path from 'node:path';
+import { ruleTables, type RuleTable, type TemplateElement } from '../../rules/index.ts';
+import type { Graph, GraphTarget } from '../resolve/graph.ts';
+import type { Arg, Edge, Rule, Steps } from './steps.ts';
+
+export interface PlanOptions {
+  readonly toolchain: {
+    readonly family: 'gcc' | 'clang';
+    /** The compiler command, e.g. `['gcc']`. */
+    readonly cc: readonly string[];
+    /** Archiver for LTO builds when the probe found a specific one (`llvm-ar-16`). */
+    readonly ltoAr?: readonly string[];
+  };
+  /** CPPFLAGS, CFLAGS and LDFLAGS from the environment, already split into arguments. */
+  readonly env: { readonly cppflags: readonly string[]; readonly cflags: readonly string[]; readonly ldflags: readonly string[] };
+  readonly regen: Steps['regen'];
+}
+
+export function plan(graph: Graph, opts: PlanOptions): Steps {
+  const table = ruleTables[opts.toolchain.family];
+  const profile = graph.model.profile;
+  const rules: Rule[] = [];
+  const edges: Edge[] = [];
+  const aliases: { name: string; outputs: string[] }[] = [];
+  const byName = new Map(graph.targets.map((t) => [t.name, t]));
+  const ruleNames = new Set<string>();
+  const ruleName = (prefix: string, target: string): string => {
+    const base = `${prefix}_${target.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
+    let name = base;
+    for (let i = 2; ruleNames.has(name); i++) name = `${base}_${i}`;
+    ruleNames.add(name);
+    return name;
+  };
+
+  const sanitize = table.flags.sanitize(profile.sanitize);
+  const profileCompile = [
+    ...profile.cflags,
+    ...profile.defines.map(table.flags.define),
+    ...sanitize.compile,
+    ...(profile.lto ? table.flags.lto.compile : []),
+    ...(profile.coverage ? table.flags.coverage.compile : []),
+  ];
+  const profileLink = [
+    ...profile.ldflags,
+    ...sanitize.link,
+    ...(profile.lto ? table.flags.lto.link : []),
+    ...(profile.coverage ? table.flags.coverage.link : []),
+  ];
+  const ar = profile.lto ? (opts.toolchain.ltoAr ?? table.ar.lto) : table.ar.plain;
+  const objectsOf = new Map<string, string[]>();
+
+  for (const t of graph.targets) {
+    if (t.compiled !== undefined) {
+      const c = t.compiled;
+      const cflags = [
+        ...profileCompile,
+        ...(c.pic ? table.flags.pic : []),
+        ...c.compile.cflags,
+        ...c.compile.defines.map(table.flags.define),
+        ...c.compile.includeDirs.map(table.flags.include),
+        ...opts.env.cppflags,
+        ...opts.env.cflags,
+      ];
+      const cc = ruleName('cc', t.name);
+      rules.push({ name: cc, command: fill(table.compile, { cc: opts.toolchain.cc, cflags }), description: 'CC {out}', depfile: '{out}.d' });
+      const objects: string[] = [];
+      for (const src of c.sources) {
+        const obj = `${graph.outDir}/obj/${t.name}/${objectName(src)}.o`;
+        objects.push(obj);
+        edges.push({ kind: 'compile', rule: cc, target: t.name, outs: [obj], ins: [src], implicitIns: [], orderOnly: [...c.generated], source: src });
+      }
+      objectsOf.set(t.name, objects);
+    }
+  }
+
+  for (const t of graph.targets) {
+    const objects = objectsOf.get(t.name) ?? [];
+    switch (t.kind) {
+      case 'object_set':
+        aliases.push({ name: t.name, outputs: objects });
+        break;
+      case 'static_library': {
+        const name = ruleName('ar', t.name);
+        rules.push({ name, command: fill(table.archive, { ar }), description: 'AR {out}' });
+        edges.push({ kind: 'archive', rule: name, target: t.name, outs: [t.output!], ins: objects, implicitIns: [], orderOnly: [] });
+        aliases.push({ name: t.name, outputs: [t.output!] });
+        break;
+      }
+      case 'executable':
+      case 'shared_library': {
+        const link = t.link!;
+        const ins = [...objects];
+        const implicitIns: string[] = [];
+        for (const lib of link.libraries) {
+          const dep = byName.get(lib)!;
+          if (dep.kind === 'object_set') ins.push(...(objectsOf.get(lib) ?? []));
+          else ins.push(dep.output!);
+          // The linker opens libfoo.so through its soname link too; make sure those exist.
+          if (dep.shared !== undefined) implicitIns.push(...dep.outputs.slice(1));
+        }
+        // $ORIGIN keeps the binary runnable from out/ and after installing bin/ and lib/ side by side.
+        const rpath = link.needsRpath ? [table.flags.rpath(t.kind === 'executable' ? '$ORIGIN/../lib' : '$ORIGIN')] : [];
+        const ldflags = [...profileLink, ...(profile.strip ? table.flags.strip : []), ...rpath, ...link.ldflags, ...opts.env.ldflags];
+        const libs = link.libs.map(table.flags.lib);
+        const name = ruleName('link', t.name);
+        if (t.kind === 'executable') {
+          rules.push({ name, command: fill(table.link, { cc: opts.toolchain.cc, ldflags, libs }), description: 'LINK {out}' });
+          edges.push({ kind: 'link', rule: name, target: t.name, outs: [t.output!], ins, implicitIns, orderOnly: [] });
+        } else {
+          const shared = t.shared!;
+          rules.push({ name, command: fill(table.linkShared, { cc: opts.toolchain.cc, ldflags, libs, soname: [table.flags.soname(shared.soname)] }), description: 'SOLINK {out}' });
+          edges.push({ kind: 'link_shared', rule: name, target: t.name, outs: [t.output!], ins, implicitIns, orderOnly: [] });
+          if (shared.links.length > 0) {
+            const ln = ruleName('ln', t.name);
+            rules.push({ name: ln, command: ['ln', '-sf', path.posix.basename(t.output!), '{out}'], description: 'LN {out}' });
+            for (const l of t.outputs.slice(1)) edges.push({ kind: 'symlink', rule: ln, target: t.name, outs: [l], ins: [], implicitIns: [t.output!], orderOnly: [] });
+          }
+        }
+        aliases.push({ name: t.name, outputs: [...t.outputs] });
+        break;
+      }
+      case 'action': {
+        const a = t.action!;
+        const name = ruleName('action', t.name);
+        const command = a.command.flatMap((arg) => actionArg(arg, t, graph));
+        rules.push({ name, command, description: a.description ?? `GEN ${t.outputs.join(' ')}` });
+        edges.push({ kind: 'action', rule: name, target: t.name, outs: [...t.outputs], ins: [], implicitIns: [...a.inputs, ...a.needs], orderOnly: [] });
+        aliases.push({ name: t.name, outputs: [...t.outputs] });
+        break;
+      }
+    }
+  }
+
+  aliases.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const defaults = graph.targets.filter((t) => t.isDefault).flatMap((t) => (t.kind === 'object_set' ? (objectsOf.get(t.name) ?? []) : t.outputs));
+  return { root: graph.model.root, outDir: graph.outDir, rules, edges, aliases, defaults, regen: opts.regen };
+}
+
+/** Object file name for a source: `src/a.c` → `src/a.c`; `..` and absolute paths stay inside obj/. */
+function objectName(src: string): string {
+  return src
+    .split('/')
+    .map((seg) => (seg === '..' ? '__' : seg === '' ? '_' : seg))
+    .join('/');
+}
+
+/** Fills a template's list placeholders; `{in}`, `{out}` and `{depfile}` stay for the backends. */
+function fill(template: readonly TemplateElement[], vars: Readonly<Record<string, readonly string[]>>): Arg[] {
+  const out: Arg[] = [];
+  for (const el of template) {
+    const m = typeof el === 'string' ? /^\{(\w+)\}$/.exec(el) : null;
+    const v = m === null ? undefined : vars[m[1]!];
+    if (v !== undefined) out.push(...v);
+    else out.push(el);
+  }
+  return out;
+}
+
+/** An action argument with `{in}`, `{out}`, `{out:N}`, `{gen}`, `{outdir}` and `{root}` replaced. */
+function actionArg(arg: string, t: GraphTarget, graph: Graph): string[] {
+  const a = t.action!;
+  if (arg === '{in}') return [...a.inputs];
+  if (arg === '{out}') return [...t.outputs];
+  return [
+    arg.replace(/\{(out:\d+|gen|outdir|root)\}/g, (whole, key: string) => {
+      if (key === 'gen') return graph.genDir;
+      if (key === 'outdir') return graph.outDir;
+      if (key === 'root') return graph.model.root;
+      return t.outputs[Number(key.slice(4))] ?? whole;
+    }),
+  ];
+}
+
+export type { RuleTable };

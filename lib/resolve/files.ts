@@ -1,0 +1,79 @@
+// Source files on disk: globs expanded once per pattern, existence checked through cached directory listings
+// (no stat per source), and the directories a glob looked at (their mtimes tell ninja to regenerate).
+import fs from 'node:fs';
+import path from 'node:path';
+import fg from 'fast-glob';
+import micromatch from 'micromatch';
+
+export class SourceTree {
+  private readonly listings = new Map<string, Set<string> | null>();
+  /** Directories whose listing decides the build (globbed), root-relative, for the regeneration depfile. */
+  readonly watchedDirs = new Set<string>();
+
+  constructor(readonly root: string) {}
+
+  /** True when `rel` (root-relative or absolute) names an existing file or directory. */
+  exists(rel: string): boolean {
+    const abs = path.resolve(this.root, rel);
+    const dir = path.dirname(abs);
+    let names = this.listings.get(dir);
+    if (names === undefined) {
+      try {
+        names = new Set(fs.readdirSync(dir));
+      } catch {
+        names = null;
+      }
+      this.listings.set(dir, names);
+    }
+    return names !== null && names.has(path.basename(abs));
+  }
+
+  /**
+   * Expands a sources list: literal paths kept in order, globs sorted, `!pattern` entries excluding from
+   * everything before and after. Returns the files and the patterns that matched nothing.
+   */
+  expand(entries: readonly string[]): { files: string[]; missing: string[]; emptyGlobs: string[] } {
+    const excludes = entries.filter((e) => e.startsWith('!')).map((e) => e.slice(1));
+    const seen = new Set<string>();
+    const files: string[] = [];
+    const missing: string[] = [];
+    const emptyGlobs: string[] = [];
+    const add = (f: string): void => {
+      if (seen.has(f) || (excludes.length > 0 && micromatch.isMatch(f, excludes))) return;
+      seen.add(f);
+      files.push(f);
+    };
+    for (const entry of entries) {
+      if (entry.startsWith('!')) continue;
+      const rel = normalize(entry);
+      if (!fg.isDynamicPattern(entry)) {
+        if (this.exists(rel)) add(rel);
+        else missing.push(entry);
+        continue;
+      }
+      const matches = fg.sync(entry, { cwd: this.root, onlyFiles: true, unique: true }).sort();
+      const kept = matches.filter((m) => excludes.length === 0 || !micromatch.isMatch(m, excludes));
+      if (kept.length === 0) emptyGlobs.push(entry);
+      for (const m of kept) add(normalize(m));
+      this.watchGlob(entry);
+    }
+    return { files, missing, emptyGlobs };
+  }
+
+  private watchGlob(pattern: string): void {
+    for (const task of fg.generateTasks([pattern])) {
+      const base = task.base === '' ? '.' : task.base;
+      this.watchedDirs.add(base);
+      const recursive = pattern.includes('**');
+      const depth = recursive ? Infinity : pattern.split('/').length - base.split('/').length - 1;
+      if (depth <= 0) continue;
+      for (const d of fg.sync(`${fg.escapePath(base)}/**`, { cwd: this.root, onlyDirectories: true, deep: depth })) this.watchedDirs.add(normalize(d));
+    }
+  }
+}
+
+/** `./src//a.c` → `src/a.c`; keeps `..` and absolute paths. */
+export function normalize(p: string): string {
+  const n = path.posix.normalize(p);
+  return n.startsWith('./') ? n.slice(2) : n;
+}

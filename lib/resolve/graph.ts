@@ -1,0 +1,61 @@
+// The resolved target graph: every path decided (root-relative), every setting propagated, deps checked.
+import type { Model, NormalizedSettings } from '../model/validate.ts';
+
+export type GraphTargetKind = 'executable' | 'static_library' | 'shared_library' | 'object_set' | 'action';
+
+export interface CompiledInfo {
+  /** Sources, root-relative, in order. */
+  readonly sources: readonly string[];
+  /** Settings for this target's own compiles: project + private + public + what deps export. */
+  readonly compile: NormalizedSettings;
+  /** Generated files the compiles must wait for (order-only; the depfile records real header use later). */
+  readonly generated: readonly string[];
+  /** Position-independent code. */
+  readonly pic: boolean;
+}
+
+export interface LinkInfo {
+  /** Library and object-set targets linked in, dependents before dependencies. */
+  readonly libraries: readonly string[];
+  readonly ldflags: readonly string[];
+  readonly libs: readonly string[];
+  /** True when a shared library of this project is linked: the output needs an rpath to find it. */
+  readonly needsRpath: boolean;
+}
+
+export interface GraphTarget {
+  readonly name: string;
+  readonly kind: GraphTargetKind;
+  /** Where it was declared, for diagnostics. */
+  readonly file: string;
+  readonly line?: number;
+  /** Direct dependencies (deps then publicDeps), by name. */
+  readonly deps: readonly string[];
+  /** Primary output (bin/app, lib/libcore.a, the first generated file; an object set has none). */
+  readonly output?: string;
+  /** Every file this target writes except objects. */
+  readonly outputs: readonly string[];
+  readonly compiled?: CompiledInfo;
+  readonly link?: LinkInfo;
+  readonly shared?: { readonly soname: string; readonly links: readonly string[] };
+  readonly action?: {
+    readonly command: readonly string[];
+    readonly inputs: readonly string[];
+    readonly description?: string;
+    /** Outputs of targets the command needs first. */
+    readonly needs: readonly string[];
+  };
+  readonly isDefault: boolean;
+}
+
+export interface Graph {
+  readonly model: Model;
+  /** `out/<profile>`: everything the build writes lives below it. */
+  readonly outDir: string;
+  /** `out/<profile>/gen`: action outputs. */
+  readonly genDir: string;
+  /** Sorted by name. */
+  readonly targets: readonly GraphTarget[];
+  /** Directories whose contents decide the build (globbed), root-relative. */
+  readonly watchedDirs: readonly string[];
+}

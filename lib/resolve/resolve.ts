@@ -1,0 +1,263 @@
+// Model → Graph: labels to targets, sources expanded, public settings propagated, link order, outputs checked
+// for duplicates and for paths ninja cannot express, cycles reported with their path.
+import path from 'node:path';
+import { closest, DiagnosticsError, type Diagnostic } from '../model/diagnostics.ts';
+import { normalizeSettings, type Model, type ModelTarget, type NormalizedSettings } from '../model/validate.ts';
+import { normalize, SourceTree } from './files.ts';
+import type { Graph, GraphTarget } from './graph.ts';
+
+interface Exported {
+  readonly settings: NormalizedSettings;
+  readonly generated: readonly string[];
+}
+
+const emptySettings: NormalizedSettings = { cflags: [], defines: [], includeDirs: [], ldflags: [], libs: [] };
+
+/** Characters no backend can put in a path: ninja has no escape for them. */
+const unrepresentable = /[|\n\r\0]/;
+
+export function resolve(model: Model): Graph {
+  const diags: Diagnostic[] = [];
+  const outDir = `out/${model.profile.name}`;
+  const genDir = `${outDir}/gen`;
+  const tree = new SourceTree(model.root);
+  const byName = new Map(model.targets.map((t) => [t.name, t]));
+  const err = (t: ModelTarget, field: string, message: string, help?: string): void => {
+    diags.push({ file: t.file, ...(t.line === undefined ? {} : { line: t.line }), path: `${t.fieldPath}${field === '' ? '' : `.${field}`}`, message: `target "${t.name}": ${message}`, ...(help === undefined ? {} : { help }) });
+  };
+  const checkPath = (t: ModelTarget, field: string, p: string): boolean => {
+    if (!unrepresentable.test(p)) return true;
+    err(t, field, `path ${JSON.stringify(p)} contains ${describeChar(p)}, which ninja cannot express in a path`, 'rename the file or directory');
+    return false;
+  };
+
+  // Names and dependency edges.
+  const depsOf = new Map<string, string[]>();
+  for (const t of model.targets) {
+    if (t.name.includes('/') || unrepresentable.test(t.name) || t.name.startsWith('.') || /\s/.test(t.name)) {
+      err(t, 'name', `the name ${JSON.stringify(t.name)} cannot be used`, 'names may not contain "/", whitespace, "|" or control characters, nor start with "."');
+    }
+    const names: string[] = [];
+    for (const field of ['deps', 'publicDeps'] as const) {
+      const list = (t as { deps?: readonly unknown[]; publicDeps?: readonly unknown[] })[field] ?? [];
+      list.forEach((d, i) => {
+        const name = typeof d === 'string' ? d : (d as { name: string }).name;
+        const dep = byName.get(name);
+        if (dep === undefined) {
+          const guess = closest(name, byName.keys());
+          err(t, `${field}[${i}]`, `unknown dependency "${name}"`, guess === undefined ? `targets: ${[...byName.keys()].join(', ')}` : `did you mean "${guess}"?`);
+          return;
+        }
+        if (dep.name === t.name) return err(t, `${field}[${i}]`, 'a target cannot depend on itself');
+        if (dep.kind === 'executable' && t.kind !== 'action') return err(t, `${field}[${i}]`, `cannot link executable "${name}"`, 'only an action may depend on an executable (e.g. to run a generator it builds)');
+        if (!names.includes(name)) names.push(name);
+      });
+    }
+    depsOf.set(t.name, names);
+  }
+  const cycle = findCycle(model.targets.map((t) => t.name), depsOf);
+  if (cycle !== undefined) {
+    const t = byName.get(cycle[0]!)!;
+    diags.push({ file: t.file, ...(t.line === undefined ? {} : { line: t.line }), path: `${t.fieldPath}.deps`, message: `dependency cycle: ${cycle.join(' → ')}`, help: 'break the cycle, e.g. by moving the shared code into a library both depend on' });
+  }
+  if (diags.length > 0) throw new DiagnosticsError(diags);
+
+  // Outputs, with a check that no two targets write the same file.
+  const owners = new Map<string, string>();
+  const claim = (t: ModelTarget, field: string, out: string): void => {
+    const prev = owners.get(out);
+    if (prev !== undefined) err(t, field, `output "${out}" is also written by target "${prev}"`, 'give one of them another name or output');
+    else owners.set(out, t.name);
+  };
+  const outputsOf = new Map<string, { output?: string; outputs: string[]; shared?: { soname: string; links: string[] } }>();
+  for (const t of model.targets) {
+    switch (t.kind) {
+      case 'executable': {
+        const out = `${outDir}/bin/${t.output ?? t.name}`;
+        if (checkPath(t, 'output', out)) claim(t, 'output', out);
+        outputsOf.set(t.name, { output: out, outputs: [out] });
+        break;
+      }
+      case 'static_library': {
+        const out = `${outDir}/lib/lib${t.output ?? t.name}.a`;
+        if (checkPath(t, 'output', out)) claim(t, 'output', out);
+        outputsOf.set(t.name, { output: out, outputs: [out] });
+        break;
+      }
+      case 'shared_library': {
+        const base = `lib${t.output ?? t.name}.so`;
+        const major = t.version?.split('.')[0];
+        const real = t.version === undefined ? base : `${base}.${t.version}`;
+        const soname = t.soname ?? (major === undefined ? base : `${base}.${major}`);
+        const names = [...new Set([real, soname, base])];
+        const outs = names.map((n) => `${outDir}/lib/${n}`);
+        for (const o of outs) if (checkPath(t, 'output', o)) claim(t, 'output', o);
+        // The linker and the loader look for `base` and `soname`; both point at the real file.
+        outputsOf.set(t.name, { output: outs[0]!, outputs: outs, shared: { soname, links: names.slice(1) } });
+        break;
+      }
+      case 'object_set':
+        outputsOf.set(t.name, { outputs: [] });
+        break;
+      case 'action': {
+        const outs: string[] = [];
+        t.outputs.forEach((o, i) => {
+          const n = normalize(o);
+          if (path.posix.isAbsolute(n) || n === '..' || n.startsWith('../')) return err(t, `outputs[${i}]`, `output ${JSON.stringify(o)} must stay inside the gen directory`, 'outputs are relative to out/<profile>/gen/');
+          const out = `${genDir}/${n}`;
+          if (checkPath(t, `outputs[${i}]`, out)) claim(t, `outputs[${i}]`, out);
+          outs.push(out);
+        });
+        outputsOf.set(t.name, { output: outs[0]!, outputs: outs });
+        break;
+      }
+    }
+  }
+
+  // What each target exports to its dependents (memoized: linear in edges).
+  const exportedMemo = new Map<string, Exported>();
+  const exported = (name: string): Exported => {
+    const hit = exportedMemo.get(name);
+    if (hit !== undefined) return hit;
+    const t = byName.get(name)!;
+    let result: Exported;
+    if (t.kind === 'action') {
+      result = { settings: { ...emptySettings, includeDirs: [genDir] }, generated: outputsOf.get(name)!.outputs };
+    } else {
+      const parts: Exported[] = [{ settings: normalizeSettings(t.public), generated: [] }];
+      for (const d of t.publicDeps ?? []) parts.push(exported(typeof d === 'string' ? d : d.name));
+      result = mergeExported(parts);
+    }
+    exportedMemo.set(name, result);
+    return result;
+  };
+
+  const targets: GraphTarget[] = [];
+  for (const t of model.targets) {
+    const deps = depsOf.get(t.name)!;
+    const o = outputsOf.get(t.name)!;
+    const base = { name: t.name, kind: t.kind, file: t.file, ...(t.line === undefined ? {} : { line: t.line }), deps, outputs: o.outputs, ...(o.output === undefined ? {} : { output: o.output }) };
+    if (t.kind === 'action') {
+      const inputs: string[] = [];
+      if (t.inputs !== undefined) {
+        const r = tree.expand(t.inputs);
+        for (const m of r.missing) err(t, 'inputs', `input file "${m}" does not exist`);
+        for (const g of r.emptyGlobs) err(t, 'inputs', `glob "${g}" matches no file`);
+        r.files.forEach((f) => checkPath(t, 'inputs', f) && inputs.push(f));
+      }
+      const needs = deps.flatMap((d) => outputsOf.get(d)!.outputs);
+      targets.push({ ...base, action: { command: t.command, inputs, needs, ...(t.description === undefined ? {} : { description: t.description }) }, isDefault: t.default ?? false });
+      continue;
+    }
+    const r = tree.expand(t.sources);
+    if (r.missing.length > 0) err(t, 'sources', `missing source file${r.missing.length > 1 ? 's' : ''}: ${r.missing.join(', ')}`);
+    for (const g of r.emptyGlobs) err(t, 'sources', `glob "${g}" matches no file`);
+    if (r.files.length === 0 && r.missing.length === 0 && r.emptyGlobs.length === 0 && t.kind !== 'object_set') err(t, 'sources', 'no sources');
+    const sources = r.files.filter((f) => checkPath(t, 'sources', f));
+    const own = normalizeSettings(t);
+    const pub = normalizeSettings(t.public);
+    const fromDeps = mergeExported(deps.map(exported));
+    const compile = concatSettings([model.settings, own, pub, fromDeps.settings]);
+    compile.includeDirs.forEach((d) => checkPath(t, 'includeDirs', d));
+    const compiled = { sources, compile: { ...compile, includeDirs: compile.includeDirs.map(normalize) }, generated: fromDeps.generated, pic: t.kind === 'shared_library' || (t.kind === 'static_library' && (t.pic ?? true)) };
+    const g: GraphTarget = {
+      ...base,
+      compiled,
+      ...(t.kind === 'executable' || t.kind === 'shared_library' ? { link: linkInfo(t.name, byName, depsOf, model.settings) } : {}),
+      ...(o.shared === undefined ? {} : { shared: o.shared }),
+      isDefault: t.default ?? t.kind !== 'object_set',
+    };
+    targets.push(g);
+  }
+  if (diags.length > 0) throw new DiagnosticsError(diags);
+  return { model, outDir, genDir, targets, watchedDirs: [...tree.watchedDirs].sort() };
+}
+
+/**
+ * What a link of `name` pulls in: static libraries and object sets transitively (they carry no dependencies of
+ * their own, so their private and public libs and ldflags come along), shared libraries as a stop (their own deps
+ * are inside them; only their public settings come along). Libraries are ordered dependents first, as `ld` wants.
+ */
+function linkInfo(name: string, byName: ReadonlyMap<string, ModelTarget>, depsOf: ReadonlyMap<string, readonly string[]>, project: NormalizedSettings): GraphTarget['link'] {
+  const order: string[] = [];
+  const visited = new Set<string>();
+  const visit = (n: string): void => {
+    if (visited.has(n)) return;
+    visited.add(n);
+    const t = byName.get(n)!;
+    if (t.kind !== 'shared_library' || n === name) for (const d of depsOf.get(n) ?? []) visit(d);
+    order.push(n);
+  };
+  visit(name);
+  order.reverse();
+  const self = byName.get(name)! as Extract<ModelTarget, { sources: unknown }>;
+  const parts: NormalizedSettings[] = [project, normalizeSettings(self), normalizeSettings(self.public)];
+  const libraries: string[] = [];
+  let needsRpath = false;
+  for (const n of order) {
+    if (n === name) continue;
+    const t = byName.get(n)!;
+    if (t.kind === 'action' || t.kind === 'executable') continue;
+    libraries.push(n);
+    if (t.kind === 'shared_library') {
+      needsRpath = true;
+      parts.push(normalizeSettings(t.public));
+    } else {
+      parts.push(normalizeSettings(t), normalizeSettings(t.public));
+    }
+  }
+  const all = concatSettings(parts);
+  // A system library is named once, after everything that may need it.
+  const libs = [...new Set(all.libs.slice().reverse())].reverse();
+  return { libraries, ldflags: dedupe(all.ldflags), libs, needsRpath };
+}
+
+function mergeExported(parts: readonly Exported[]): Exported {
+  return { settings: concatSettings(parts.map((p) => p.settings)), generated: dedupe(parts.flatMap((p) => p.generated)) };
+}
+
+function concatSettings(parts: readonly NormalizedSettings[]): NormalizedSettings {
+  return {
+    cflags: parts.flatMap((p) => p.cflags),
+    defines: dedupe(parts.flatMap((p) => p.defines)),
+    includeDirs: dedupe(parts.flatMap((p) => p.includeDirs)),
+    ldflags: parts.flatMap((p) => p.ldflags),
+    libs: dedupe(parts.flatMap((p) => p.libs)),
+  };
+}
+
+function dedupe<T>(xs: readonly T[]): T[] {
+  return [...new Set(xs)];
+}
+
+function describeChar(p: string): string {
+  if (p.includes('|')) return '"|"';
+  if (p.includes('\n')) return 'a newline';
+  if (p.includes('\r')) return 'a carriage return';
+  return 'a NUL character';
+}
+
+/** The first dependency cycle found, as names with the first repeated at the end; names are visited sorted. */
+export function findCycle(names: readonly string[], depsOf: ReadonlyMap<string, readonly string[]>): string[] | undefined {
+  const state = new Map<string, 1 | 2>();
+  const stack: string[] = [];
+  const visit = (n: string): string[] | undefined => {
+    const s = state.get(n);
+    if (s === 2) return undefined;
+    if (s === 1) return [...stack.slice(stack.indexOf(n)), n];
+    state.set(n, 1);
+    stack.push(n);
+    for (const d of depsOf.get(n) ?? []) {
+      const c = visit(d);
+      if (c !== undefined) return c;
+    }
+    stack.pop();
+    state.set(n, 2);
+    return undefined;
+  };
+  for (const n of [...names].sort()) {
+    const c = visit(n);
+    if (c !== undefined) return c;
+  }
+  return undefined;
+}

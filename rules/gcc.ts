@@ -1,0 +1,28 @@
+// GCC's rule table: argv templates and flag spellings (also the base that clang's table adjusts).
+import type { RuleTable } from './types.ts';
+
+export const gcc: RuleTable = {
+  family: 'gcc',
+  compile: ['{cc}', '{cflags}', '-MMD', '-MP', '-MF', '{depfile}', '-c', '{in}', '-o', '{out}'],
+  archive: ['rm', '-f', '{out}', { raw: '&&' }, '{ar}', 'rcsD', '{out}', '{in}'],
+  link: ['{cc}', '-o', '{out}', '{in}', '{ldflags}', '{libs}'],
+  linkShared: ['{cc}', '-shared', '{soname}', '-o', '{out}', '{in}', '{ldflags}', '{libs}'],
+  ar: { plain: ['ar'], lto: ['gcc-ar'] },
+  flags: {
+    define: (d) => `-D${d}`,
+    include: (dir) => `-I${dir}`,
+    lib: (name) => `-l${name}`,
+    pic: ['-fPIC'],
+    // -flto=auto lets the LTO link use make's jobserver or as many threads as cores.
+    lto: { compile: ['-flto=auto'], link: ['-flto=auto'] },
+    sanitize: (names) => {
+      if (names.length === 0) return { compile: [], link: [] };
+      const s = `-fsanitize=${names.join(',')}`;
+      return { compile: [s, '-fno-omit-frame-pointer'], link: [s] };
+    },
+    coverage: { compile: ['--coverage'], link: ['--coverage'] },
+    strip: ['-s'],
+    rpath: (dir) => `-Wl,-rpath,${dir}`,
+    soname: (name) => `-Wl,-soname,${name}`,
+  },
+};

@@ -1,0 +1,7 @@
+// Rule tables by compiler family.
+import { clang } from './clang.ts';
+import { gcc } from './gcc.ts';
+import type { RuleTable } from './types.ts';
+
+export type { RuleTable, TemplateElement } from './types.ts';
+export const ruleTables: Readonly<Record<'gcc' | 'clang', RuleTable>> = { gcc, clang };

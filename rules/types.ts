@@ -1,0 +1,34 @@
+// The shape of a toolchain's rule table: argv templates and flag spellings as data, read by lib/plan/.
+
+/**
+ * An argv template element. Strings may contain placeholders: `{cflags}`, `{ldflags}`, `{libs}` (spliced lists),
+ * `{cc}`, `{ar}` (spliced commands), and `{in}`, `{out}`, `{depfile}`, `{soname}` which the plan either fills or
+ * leaves for the backend (ninja's $in/$out). `{ raw: '&&' }` is a shell operator, never quoted.
+ */
+export type TemplateElement = string | { readonly raw: string };
+
+export interface RuleTable {
+  readonly family: 'gcc' | 'clang';
+  /** Compile one C source, writing a gcc-style depfile (`-MMD -MP`: what make and ninja both read). */
+  readonly compile: readonly TemplateElement[];
+  /** Archive objects into a static library; removes the old archive first so deleted objects do not linger. */
+  readonly archive: readonly TemplateElement[];
+  /** Link an executable. */
+  readonly link: readonly TemplateElement[];
+  /** Link a shared library. */
+  readonly linkShared: readonly TemplateElement[];
+  /** Archiver command: plain, and the LTO-aware one (plugin-loading wrapper). */
+  readonly ar: { readonly plain: readonly string[]; readonly lto: readonly string[] };
+  readonly flags: {
+    readonly define: (d: string) => string;
+    readonly include: (dir: string) => string;
+    readonly lib: (name: string) => string;
+    readonly pic: readonly string[];
+    readonly lto: { readonly compile: readonly string[]; readonly link: readonly string[] };
+    readonly sanitize: (names: readonly string[]) => { compile: string[]; link: string[] };
+    readonly coverage: { readonly compile: readonly string[]; readonly link: readonly string[] };
+    readonly strip: readonly string[];
+    readonly rpath: (dir: string) => string;
+    readonly soname: (name: string) => string;
+  };
+}

@@ -1,0 +1,11 @@
+import { defineBuild, executable } from 'pogogen';
+
+export default defineBuild({
+  project: { name: 'app' },
+  targets: [
+    executable('app', {
+      sources: ['main.c'],
+      includeDirs: ['inc|lude', 'two\nlines'],
+    }),
+  ],
+});

@@ -1,0 +1,1 @@
+int f_a(void) { return 0; }

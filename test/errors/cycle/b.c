@@ -1,0 +1,1 @@
+int f_b(void) { return 0; }

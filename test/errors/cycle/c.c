@@ -1,0 +1,1 @@
+int f_c(void) { return 0; }

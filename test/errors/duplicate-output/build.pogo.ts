@@ -1,0 +1,9 @@
+import { defineBuild, executable } from 'pogogen';
+
+export default defineBuild({
+  project: { name: 'app' },
+  targets: [
+    executable('app', { sources: ['main.c'] }),
+    executable('app2', { sources: ['main.c'], output: 'app' }),
+  ],
+});

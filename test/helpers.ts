@@ -1,0 +1,88 @@
+// Shared test helpers: temporary C projects, running the built pogogen CLI, ninja, make and the binaries they make.
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const cli = path.join(repo, 'dist', 'cli.js');
+
+export interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function result(r: SpawnSyncReturns<string>): Run {
+  if (r.error !== undefined) throw r.error;
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A fresh project directory with `files` (path → content) written into it. */
+export function project(files: Readonly<Record<string, string>>, prefix = 'pogogen-test-'): string {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  write(dir, files);
+  return dir;
+}
+
+export function write(dir: string, files: Readonly<Record<string, string>>): void {
+  for (const [name, content] of Object.entries(files)) {
+    const p = path.join(dir, name);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, content);
+  }
+}
+
+/** Copies a fixture under test/fixtures/ into a fresh temporary directory. */
+export function fixture(name: string): string {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), `pogogen-${name}-`)));
+  fs.cpSync(path.join(repo, 'test', 'fixtures', name), dir, { recursive: true });
+  return dir;
+}
+
+export function pogogen(dir: string, args: readonly string[] = [], env: Readonly<Record<string, string | undefined>> = {}): Run {
+  return result(spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env } }));
+}
+
+export const ninjaBin = process.env.POGOGEN_TEST_NINJA ?? 'ninja';
+
+export function ninja(dir: string, args: readonly string[] = [], env: Readonly<Record<string, string | undefined>> = {}): Run {
+  return result(spawnSync(ninjaBin, args, { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env } }));
+}
+
+export function run(cmd: string, args: readonly string[], opts: { cwd?: string; env?: Readonly<Record<string, string | undefined>> } = {}): Run {
+  return result(spawnSync(cmd, args, { cwd: opts.cwd, encoding: 'utf8', env: { ...process.env, ...opts.env } }));
+}
+
+/** Outputs ninja built in its last run, from `.ninja_log` (entries after the previous run's last end time). */
+export function ninjaLog(dir: string, profile = 'development'): { start: number; end: number; output: string; mtime: string }[] {
+  const text = fs.readFileSync(path.join(dir, 'out', profile, '.ninja_log'), 'utf8');
+  return text
+    .split('\n')
+    .filter((l) => l !== '' && !l.startsWith('#'))
+    .map((l) => {
+      const [start, end, mtime, output] = l.split('\t');
+      return { start: Number(start), end: Number(end), mtime: mtime!, output: output! };
+    });
+}
+
+/** Outputs that a ninja run rebuilt: parses `ninja -d explain`-free output by diffing .ninja_log line counts. */
+export function built(dir: string, doRun: () => Run, profile = 'development'): { run: Run; outputs: string[] } {
+  const logFile = path.join(dir, 'out', profile, '.ninja_log');
+  const before = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').length : 0;
+  const r = doRun();
+  const lines = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n') : [];
+  const fresh = lines.slice(Math.max(0, before - 1)).filter((l) => l !== '' && !l.startsWith('#'));
+  return { run: r, outputs: fresh.map((l) => l.split('\t')[3]!).sort() };
+}
+
+/** Sets a file's mtime into the future so ninja sees it as changed even within one second. */
+export function touch(file: string, secondsAhead = 2): void {
+  const t = new Date(Date.now() + secondsAhead * 1000);
+  fs.utimesSync(file, t, t);
+}
+
+export function mtimes(dir: string, files: readonly string[]): Record<string, number> {
+  return Object.fromEntries(files.map((f) => [f, fs.statSync(path.join(dir, f)).mtimeMs]));
+}
