@@ -117,9 +117,9 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   // after an edit keeps CC and the flags even from a shell where they are not set.
   const recorded = (['CC', 'CPPFLAGS', 'CFLAGS', 'LDFLAGS'] as const).filter((k) => process.env[k] !== undefined).map((k) => `${k}=${process.env[k]}`);
   const regenArgv = [...(recorded.length > 0 ? ['env', ...recorded] : []), ...rt.self, ...(args.backend === 'make' ? ['--backend', 'make'] : []), '--profile', model.profile.name, ...Object.entries(args.defines).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `-D${k}=${v}`)];
-  const regenInputs = [...new Set([...loaded.files.map((f) => relTo(root, f)), ...graph.watchedDirs])].sort();
+  const regenFiles = loaded.files.map((f) => relTo(root, f)).sort();
   const depfile = 'out/.pogogen/build.ninja.d';
-  const steps = plan(graph, { toolchain, env, regen: { argv: regenArgv, depfile, inputs: regenInputs } });
+  const steps = plan(graph, { toolchain, env, regen: { argv: regenArgv, depfile, files: regenFiles, dirs: graph.watchedDirs } });
   log(`planned ${steps.edges.length} edge(s)`);
 
   const files: [string, string][] = [];
@@ -130,7 +130,8 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     for (const [f, text] of [...mk.commandFiles].sort(([a], [b]) => (a < b ? -1 : 1))) files.push([path.join(root, f), text]);
     files.push([path.join(root, 'Makefile'), mk.makefile]);
   } else {
-    files.push([path.join(root, depfile), `build.ninja: ${regenInputs.map(depfilePath).join(' \\\n  ')}\n`]);
+    // Absolute paths: a directory such as `app/` must not be mistaken for the phony target `app`.
+    files.push([path.join(root, depfile), `build.ninja: ${[...regenFiles, ...graph.watchedDirs].map((f) => depfilePath(path.resolve(root, f))).join(' \\\n  ')}\n`]);
     files.push([path.join(root, 'build.ninja'), writeNinja(steps)]);
   }
   files.push([path.join(root, 'compile_commands.json'), writeCompdb(steps)]);

@@ -16,7 +16,13 @@ export interface NormalizedSettings {
 }
 
 /** A validated target with where it came from, for diagnostics in later layers. */
-export type ModelTarget = TargetInput & { readonly fieldPath: string; readonly line?: number; readonly file: string };
+export type ModelTarget = TargetInput & {
+  readonly fieldPath: string;
+  /** The same path as segments, for Model.locate. */
+  readonly segments: readonly PropertyKey[];
+  readonly line?: number;
+  readonly file: string;
+};
 
 export interface Toolchain {
   readonly family: CompilerFamily;
@@ -36,6 +42,8 @@ export interface Model {
   readonly settings: NormalizedSettings;
   /** Targets sorted by name. */
   readonly targets: readonly ModelTarget[];
+  /** File (relative to root) and line of a field under the targets list, for later layers' diagnostics. */
+  readonly locate: (segments: readonly PropertyKey[]) => { readonly file: string; readonly line: number } | undefined;
 }
 
 export interface ValidateOptions {
@@ -165,7 +173,7 @@ export function validate(value: unknown, opts: ValidateOptions): Model {
       return;
     }
     const loc = locate(root, path, src);
-    const mt: ModelTarget = { ...r.data, fieldPath: fieldPath(path), file: rel(loc?.file ?? src.main), ...(loc === undefined ? {} : { line: loc.line }) };
+    const mt: ModelTarget = { ...r.data, fieldPath: fieldPath(path), segments: path, file: rel(loc?.file ?? src.main), ...(loc === undefined ? {} : { line: loc.line }) };
     const prev = byName.get(mt.name);
     if (prev !== undefined) {
       diags.push(at(root, [...path, 'name'], `two targets are named "${mt.name}"`, `the other one is ${prev.fieldPath}${prev.line === undefined ? '' : ` (${prev.file}:${prev.line})`}`));
@@ -195,6 +203,10 @@ export function validate(value: unknown, opts: ValidateOptions): Model {
     profile,
     settings: normalizeSettings(build.settings),
     targets,
+    locate: (segments) => {
+      const loc = locate(root, segments, src);
+      return loc === undefined ? undefined : { file: rel(loc.file), line: loc.line };
+    },
   };
 }
 

@@ -56,8 +56,10 @@ export interface Steps {
     readonly argv: readonly string[];
     /** The build file's own path relative to root (build.ninja, Makefile). */
     readonly depfile: string;
-    /** Files and directories whose change means re-running pogogen. Sorted. */
-    readonly inputs: readonly string[];
+    /** Files the description read: a change means re-running pogogen. Sorted, root-relative where inside. */
+    readonly files: readonly string[];
+    /** Directories a glob listed: a file added or removed there means re-running pogogen. Sorted. */
+    readonly dirs: readonly string[];
   };
 }
 

@@ -23,7 +23,10 @@ export function resolve(model: Model): Graph {
   const tree = new SourceTree(model.root);
   const byName = new Map(model.targets.map((t) => [t.name, t]));
   const err = (t: ModelTarget, field: string, message: string, help?: string): void => {
-    diags.push({ file: t.file, ...(t.line === undefined ? {} : { line: t.line }), path: `${t.fieldPath}${field === '' ? '' : `.${field}`}`, message: `target "${t.name}": ${message}`, ...(help === undefined ? {} : { help }) });
+    // `field` is `name`, `deps[2]`, ...: the line of that field when it can be found, else the target's.
+    const segs = field === '' ? [] : field.split(/[.[\]]/).filter((x) => x !== '').map((x) => (/^\d+$/.test(x) ? Number(x) : x));
+    const loc = model.locate([...t.segments, ...segs]) ?? (t.line === undefined ? undefined : { file: t.file, line: t.line });
+    diags.push({ file: loc?.file ?? t.file, ...(loc === undefined ? {} : { line: loc.line }), path: `${t.fieldPath}${field === '' ? '' : `.${field}`}`, message: `target "${t.name}": ${message}`, ...(help === undefined ? {} : { help }) });
   };
   const checkPath = (t: ModelTarget, field: string, p: string): boolean => {
     if (!unrepresentable.test(p)) return true;
@@ -58,7 +61,8 @@ export function resolve(model: Model): Graph {
   const cycle = findCycle(model.targets.map((t) => t.name), depsOf);
   if (cycle !== undefined) {
     const t = byName.get(cycle[0]!)!;
-    diags.push({ file: t.file, ...(t.line === undefined ? {} : { line: t.line }), path: `${t.fieldPath}.deps`, message: `dependency cycle: ${cycle.join(' → ')}`, help: 'break the cycle, e.g. by moving the shared code into a library both depend on' });
+    const loc = model.locate([...t.segments, 'deps']) ?? (t.line === undefined ? undefined : { file: t.file, line: t.line });
+    diags.push({ file: loc?.file ?? t.file, ...(loc === undefined ? {} : { line: loc.line }), path: `${t.fieldPath}.deps`, message: `dependency cycle: ${cycle.join(' → ')}`, help: 'break the cycle, e.g. by moving the shared code into a library both depend on' });
   }
   if (diags.length > 0) throw new DiagnosticsError(diags);
 

@@ -31,7 +31,7 @@ export function checkMakePaths(steps: Steps): Diagnostic[] {
       if (why !== undefined) diags.push({ file: 'build.pogo.ts', path: `target "${e.target}"`, message: `path ${JSON.stringify(p)} ${why}`, help: 'rename it, or use the ninja backend (the default), which can build it' });
     }
   }
-  for (const p of steps.regen.inputs) {
+  for (const p of [...steps.regen.files, ...steps.regen.dirs]) {
     const why = make.unrepresentable(p);
     if (why !== undefined && !seen.has(p)) diags.push({ file: 'build.pogo.ts', path: 'regeneration', message: `path ${JSON.stringify(p)} ${why}`, help: 'rename it, or use the ninja backend (the default)' });
   }
@@ -73,7 +73,8 @@ export function writeMake(steps: Steps): MakeOutput {
 
   // Regeneration: the stamp runs pogogen when an input changed; make then restarts on the new Makefile. A missing
   // input (a deleted import) counts as changed instead of stopping make.
-  const inputs = steps.regen.inputs;
+  // Directories are written `dir/.` so that a directory `app` is not the phony target `app`.
+  const inputs = [...steps.regen.files, ...steps.regen.dirs.map((d) => `${d}/.`)];
   line(`Makefile: ${makeStamp} ;`);
   line(`${makeStamp}: ${p(inputs)}`);
   line('\t$(SAY) "  GEN Makefile"');
