@@ -37,8 +37,8 @@ export function resolve(model: Model): Graph {
   // Names and dependency edges.
   const depsOf = new Map<string, string[]>();
   for (const t of model.targets) {
-    if (t.name.includes('/') || unrepresentable.test(t.name) || t.name.startsWith('.') || /\s/.test(t.name)) {
-      err(t, 'name', `the name ${JSON.stringify(t.name)} cannot be used`, 'names may not contain "/", whitespace, "|" or control characters, nor start with "."');
+    if (t.name.includes('/') || unrepresentable.test(t.name) || t.name.startsWith('.') || /[\x00-\x1f\x7f]/.test(t.name)) {
+      err(t, 'name', `the name ${JSON.stringify(t.name)} cannot be used`, 'names may not contain "/", "|" or control characters, nor start with "."');
     }
     const names: string[] = [];
     for (const field of ['deps', 'publicDeps'] as const) {

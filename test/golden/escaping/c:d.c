@@ -1,0 +1,1 @@
+int xc(void) { return 2; }

@@ -1,0 +1,1 @@
+int xa(void) { return 1; }

@@ -1,0 +1,1 @@
+int xq(void) { return 3; }

@@ -1,0 +1,1 @@
+int f_base(void) { return 0; }

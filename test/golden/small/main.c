@@ -1,0 +1,1 @@
+int f_main(void) { return 0; }

@@ -1,0 +1,1 @@
+int f_obj(void) { return 0; }

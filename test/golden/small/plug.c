@@ -1,0 +1,1 @@
+int f_plug(void) { return 0; }
