@@ -17,6 +17,7 @@ export interface Diagnostic {
 export class DiagnosticsError extends Error {
   constructor(readonly diagnostics: readonly Diagnostic[]) {
     super(diagnostics.map(formatDiagnostic).join('\n'));
+    this.name = 'DiagnosticsError';
   }
 }
 

@@ -1,0 +1,104 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import t from 'tap';
+import { action, executable, objectSet, option, sharedLibrary, staticLibrary } from '../../lib/model/api.ts';
+import { mergeProfile } from '../../lib/model/profiles.ts';
+import { validate } from '../../lib/model/validate.ts';
+import { resolve } from '../../lib/resolve/resolve.ts';
+import type { Graph } from '../../lib/resolve/graph.ts';
+import { project } from '../helpers.ts';
+
+const toolchain = { family: 'gcc', version: '12.2.0', cc: ['cc'] } as const;
+
+function graphOf(description: unknown, files: string[], opts: { profile?: string; defines?: Record<string, string> } = {}): Graph {
+  const root = project(Object.fromEntries(files.map((f) => [f, '/* c */\n'])));
+  const main = path.join(root, 'build.pogo.ts');
+  const model = validate(description, { root, src: { main, texts: new Map([[main, '']]) }, profile: opts.profile ?? 'development', defines: opts.defines ?? {}, toolchain, platform: 'linux' });
+  const g = resolve(model);
+  fs.rmSync(root, { recursive: true, force: true });
+  return g;
+}
+
+const target = (g: Graph, name: string) => g.targets.find((x) => x.name === name)!;
+
+t.test('public settings reach direct dependents; publicDeps re-export them', async (t) => {
+  const c = staticLibrary('c', { sources: ['c.c'], public: { includeDirs: ['inc/c'], defines: ['C'] }, includeDirs: ['private/c'] });
+  const b = staticLibrary('b', { sources: ['b.c'], deps: [c], public: { includeDirs: ['inc/b'] } });
+  const a = staticLibrary('a', { sources: ['a.c'], publicDeps: [b] });
+  const exe = executable('exe', { sources: ['main.c'], deps: [a] });
+  const g = graphOf({ project: { name: 'p' }, targets: [a, b, c, exe] }, ['a.c', 'b.c', 'c.c', 'main.c']);
+  t.same(target(g, 'c').compiled!.compile.includeDirs, ['private/c', 'inc/c'], 'own private then public');
+  t.same(target(g, 'b').compiled!.compile.includeDirs, ['inc/b', 'inc/c'], 'b sees c (direct dep)');
+  t.same(target(g, 'b').compiled!.compile.defines, ['C']);
+  t.same(target(g, 'a').compiled!.compile.includeDirs, ['inc/b'], "a sees b's public but not c's (b's dep on c is private)");
+  t.same(target(g, 'exe').compiled!.compile.includeDirs, ['inc/b'], 'exe sees b through a.publicDeps');
+});
+
+t.test('static libraries link transitively in dependency order with their libs', async (t) => {
+  const c = staticLibrary('c', { sources: ['c.c'], libs: ['m'] });
+  const b = staticLibrary('b', { sources: ['b.c'], deps: [c], public: { libs: ['pthread'] } });
+  const a = staticLibrary('a', { sources: ['a.c'], deps: [b, c] });
+  const exe = executable('exe', { sources: ['main.c'], deps: [a], ldflags: ['-Wl,-z,now'] });
+  const g = graphOf({ project: { name: 'p' }, targets: [exe] }, ['a.c', 'b.c', 'c.c', 'main.c']);
+  t.same(g.targets.map((x) => x.name), ['a', 'b', 'c', 'exe'], 'targets referenced by object are included, sorted');
+  const link = target(g, 'exe').link!;
+  t.same(link.libraries, ['a', 'b', 'c'], 'dependents before dependencies');
+  t.same(link.libs, ['pthread', 'm'], "c's private libm still reaches the final link");
+  t.same(link.ldflags, ['-Wl,-z,now']);
+  t.equal(link.needsRpath, false);
+});
+
+t.test('a shared library stops the static chain; object sets link into dependents', async (t) => {
+  const x = staticLibrary('x', { sources: ['x.c'], libs: ['m'] });
+  const so = sharedLibrary('so', { sources: ['so.c'], deps: [x], version: '1.2.3', public: { libs: ['dl'] } });
+  const objs = objectSet('objs', { sources: ['o.c'] });
+  const exe = executable('exe', { sources: ['main.c'], deps: [so, objs] });
+  const g = graphOf({ project: { name: 'p' }, targets: [exe] }, ['x.c', 'so.c', 'o.c', 'main.c']);
+  t.same(target(g, 'exe').link!.libraries, ['objs', 'so']);
+  t.same(target(g, 'exe').link!.libs, ['dl'], "x's libm stays inside the shared library");
+  t.equal(target(g, 'exe').link!.needsRpath, true);
+  t.same(target(g, 'so').link!.libraries, ['x']);
+  t.same(target(g, 'so').link!.libs, ['dl', 'm']);
+  t.same(target(g, 'so').shared, { soname: 'libso.so.1', links: ['libso.so.1', 'libso.so'] });
+  t.same(target(g, 'so').outputs, ['out/development/lib/libso.so.1.2.3', 'out/development/lib/libso.so.1', 'out/development/lib/libso.so']);
+  t.equal(target(g, 'x').compiled!.pic, true, 'static libraries are PIC by default');
+  t.equal(target(g, 'exe').compiled!.pic, false);
+});
+
+t.test('an action gives its dependents the gen dir and an order-only edge', async (t) => {
+  const gen = action('gen', { command: ['touch', '{out}'], outputs: ['a.h', 'sub/b.h'] });
+  const lib = staticLibrary('lib', { sources: ['l.c'], publicDeps: [gen] });
+  const exe = executable('exe', { sources: ['main.c'], deps: [lib] });
+  const other = executable('other', { sources: ['o.c'] });
+  const g = graphOf({ project: { name: 'p' }, targets: [exe, other] }, ['l.c', 'main.c', 'o.c'], { profile: 'prod' });
+  t.equal(g.outDir, 'out/production', 'the alias prod names the production profile');
+  t.same(target(g, 'lib').compiled!.generated, ['out/production/gen/a.h', 'out/production/gen/sub/b.h']);
+  t.same(target(g, 'exe').compiled!.generated, ['out/production/gen/a.h', 'out/production/gen/sub/b.h'], 're-exported by publicDeps');
+  t.same(target(g, 'exe').compiled!.compile.includeDirs, ['out/production/gen']);
+  t.same(target(g, 'other').compiled!.generated, [], 'unrelated targets do not wait');
+});
+
+t.test('options: defaults, -D values, typed checks', async (t) => {
+  const seen: unknown[] = [];
+  const description = {
+    project: { name: 'p' },
+    options: { tls: option.feature('auto'), fast: option.bool(false), alloc: option.enum(['libc', 'jemalloc'], 'libc'), name: option.string('x') },
+    targets: (ctx: { options: unknown; profile: string; compiler: unknown }) => {
+      seen.push(ctx.options, ctx.profile, ctx.compiler);
+      return [executable('exe', { sources: ['main.c'] })];
+    },
+  };
+  graphOf(description, ['main.c'], { defines: { fast: 'yes', alloc: 'jemalloc', tls: 'disabled', name: 'a b' } });
+  t.same(seen[0], { tls: 'disabled', fast: true, alloc: 'jemalloc', name: 'a b' });
+  t.equal(seen[1], 'development');
+  t.same(seen[2], { family: 'gcc', version: '12.2.0', command: 'cc' });
+  t.throws(() => graphOf(description, ['main.c'], { defines: { fast: 'maybe' } }), /invalid value "maybe" for bool option "fast"/);
+  t.throws(() => graphOf(description, ['main.c'], { defines: { alloc: 'tcmalloc' } }), /invalid value "tcmalloc" for enum option "alloc"/);
+});
+
+t.test('profiles merge: built-in, override, extends', async (t) => {
+  const p = mergeProfile('bench', { production: { cflags: ['-O2'] }, bench: { extends: 'production', strip: false } });
+  t.same(p, { name: 'bench', cflags: ['-O2'], defines: ['NDEBUG'], ldflags: [], sanitize: [], lto: true, strip: false, coverage: false });
+  t.same(mergeProfile('a', { a: { extends: 'b' }, b: { extends: 'a' } }), { cycle: ['a', 'b', 'a'] });
+  t.same(mergeProfile('dev2', { dev2: { extends: 'nope' } }), { unknown: 'nope', from: 'dev2' });
+});
