@@ -1,5 +1,5 @@
 // Shared test helpers: temporary C projects, running the built pogogen CLI, ninja, make and the binaries they make.
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -85,4 +85,17 @@ export function touch(file: string): void {
 
 export function mtimes(dir: string, files: readonly string[]): Record<string, number> {
   return Object.fromEntries(files.map((f) => [f, fs.statSync(path.join(dir, f)).mtimeMs]));
+}
+
+/** Like pogogen(), without blocking this process (for tests that serve files to it from here). */
+export function pogogenAsync(dir: string, args: readonly string[] = [], env: Readonly<Record<string, string | undefined>> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd: dir, env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
 }

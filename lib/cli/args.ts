@@ -2,7 +2,7 @@
 
 export class UsageError extends Error {}
 
-export type Command = 'generate' | 'targets' | 'build' | 'help' | 'version';
+export type Command = 'generate' | 'targets' | 'build' | 'fetch' | 'dep-step' | 'help' | 'version';
 
 export interface CliArgs {
   readonly command: Command;
@@ -12,6 +12,10 @@ export interface CliArgs {
   readonly defines: Readonly<Record<string, string>>;
   readonly verbose: boolean;
   readonly debug: boolean;
+  /** Never touch the network: dependencies come from the cache or not at all. */
+  readonly offline: boolean;
+  /** Fail instead of changing pogogen.lock. */
+  readonly frozen: boolean;
   /** Arguments after the command that belong to it (e.g. ninja targets for `build`). */
   readonly rest: readonly string[];
 }
@@ -21,6 +25,7 @@ export const usage = `Usage: pogogen [command] [options]
 Commands:
   (none)            generate build.ninja (or Makefile) and compile_commands.json
   targets           list the targets with their kind and output
+  fetch             download every dependency archive into the cache (for offline builds)
   build [ARGS...]   generate if needed, then run ninja on it (ARGS go to ninja: a target name, -j4, ...);
                     put pogogen's own options before \`build\`
   help              show this text
@@ -30,12 +35,15 @@ Options:
   --backend B       ninja (default) or make
   -C DIR            the project directory (where build.pogo.ts is); default: the current directory
   -D NAME=VALUE     set an option declared in build.pogo.ts (repeatable; also -DNAME=VALUE)
+  --offline         never download: dependencies come from the cache (or the system) or are absent
+  --frozen          fail if pogogen.lock would change (for CI)
   --verbose         say what is run and how long each stage took
   --debug           show stack traces for internal errors
   --version         print the version
   --help            show this text
 
 Environment: CC (default cc), CPPFLAGS, CFLAGS, LDFLAGS are read when generating and recorded in the build.
+POGOGEN_CACHE (default ~/.cache/pogogen) holds downloads and built dependencies; POGOGEN_MIRRORS lists mirrors.
 
 Exit codes: 0 ok, 1 an error in the description or the build, 2 a usage error.`;
 
@@ -47,6 +55,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   const defines: Record<string, string> = {};
   let verbose = false;
   let debug = false;
+  let offline = false;
+  let frozen = false;
   const rest: string[] = [];
   const value = (i: number, flag: string): string => {
     const v = argv[i];
@@ -56,7 +66,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     // Everything after `build` belongs to ninja: pogogen's own options come before the command.
-    if (command === 'build') {
+    if (command === 'build' || command === 'dep-step') {
       rest.push(a);
       continue;
     }
@@ -81,6 +91,12 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '--debug':
         debug = true;
         break;
+      case '--offline':
+        offline = true;
+        break;
+      case '--frozen':
+        frozen = true;
+        break;
       case '--help':
       case '-h':
         command = 'help';
@@ -99,7 +115,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
           defines[def.slice(0, eq)] = def.slice(eq + 1);
         } else if (flag.startsWith('-')) {
           throw new UsageError(`unknown option "${a}"`);
-        } else if (command === undefined && ['targets', 'build', 'help', 'generate', 'version'].includes(a)) {
+        } else if (command === undefined && ['targets', 'build', 'fetch', 'dep-step', 'help', 'generate', 'version'].includes(a)) {
           command = a as Command;
         } else {
           throw new UsageError(`unexpected argument "${a}"`);
@@ -107,7 +123,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       }
     }
   }
-  return { command: command ?? 'generate', profile, backend, dir, defines, verbose, debug, rest };
+  return { command: command ?? 'generate', profile, backend, dir, defines, verbose, debug, offline, frozen, rest };
 }
 
 /** Splits an environment value such as CFLAGS into arguments, honouring quotes and backslashes like sh. */

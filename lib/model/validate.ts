@@ -259,6 +259,7 @@ const targetFields: Record<string, readonly string[]> = {
   shared_library: ['kind', 'name', 'sources', 'deps', 'publicDeps', 'public', 'default', 'cflags', 'defines', 'includeDirs', 'ldflags', 'libs', 'output', 'version', 'soname'],
   object_set: ['kind', 'name', 'sources', 'deps', 'publicDeps', 'public', 'default', 'cflags', 'defines', 'includeDirs', 'ldflags', 'libs'],
   action: ['kind', 'name', 'command', 'inputs', 'outputs', 'deps', 'description', 'default'],
+  dependency: ['kind', 'name', 'recipe', 'pkgConfig', 'prefer', 'feature', 'ifMissing', 'default'],
 };
 const settingsFields = ['cflags', 'defines', 'includeDirs', 'ldflags', 'libs'];
 const profileFields = ['extends', 'cflags', 'defines', 'ldflags', 'sanitize', 'lto', 'strip', 'coverage'];

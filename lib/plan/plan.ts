@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { ruleTables, type RuleTable, type TemplateElement } from '../../rules/index.ts';
 import type { Graph, GraphTarget } from '../resolve/graph.ts';
+import { inheritedFlags, planDependency } from './deps.ts';
 import type { Arg, Edge, Rule, Steps } from './steps.ts';
 
 export interface PlanOptions {
@@ -16,6 +17,12 @@ export interface PlanOptions {
   /** CPPFLAGS, CFLAGS and LDFLAGS from the environment, already split into arguments. */
   readonly env: { readonly cppflags: readonly string[]; readonly cflags: readonly string[]; readonly ldflags: readonly string[] };
   readonly regen: Steps['regen'];
+  /** The pogogen command (for dependency steps that pogogen runs itself). */
+  readonly self: readonly string[];
+  /** Source-built dependencies: cache key, whether the built result is cached, the archive when it is not. */
+  readonly dependencies?: ReadonlyMap<string, { readonly key: string; readonly cached: boolean; readonly archive?: string; readonly cacheEntry: string }>;
+  /** Parallel jobs for nested builds without a jobserver, and the depth of the dependency pools. */
+  readonly jobs?: number;
 }
 
 export function plan(graph: Graph, opts: PlanOptions): Steps {
@@ -50,6 +57,7 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
   ];
   const ar = profile.lto ? (opts.toolchain.ltoAr ?? table.ar.lto) : table.ar.plain;
   const objectsOf = new Map<string, string[]>();
+  const files = new Map<string, string>();
 
   for (const t of graph.targets) {
     if (t.compiled !== undefined) {
@@ -96,6 +104,7 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
         for (const lib of link.libraries) {
           const dep = byName.get(lib)!;
           if (dep.kind === 'object_set') ins.push(...(objectsOf.get(lib) ?? []));
+          else if (dep.kind === 'dependency') ins.push(...dep.dependency!.libFiles);
           else ins.push(dep.output!);
           // The linker opens libfoo.so through its soname link too; make sure those exist.
           if (dep.shared !== undefined) implicitIns.push(...dep.outputs.slice(1));
@@ -121,6 +130,38 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
         aliases.push({ name: t.name, outputs: [...t.outputs] });
         break;
       }
+      case 'dependency': {
+        const d = opts.dependencies?.get(t.name);
+        const r = t.dependency!.resolution;
+        if (d === undefined || r.source !== 'source') {
+          aliases.push({ name: t.name, outputs: [] });
+          break;
+        }
+        const inherited = inheritedFlags(profile, table);
+        const planned = planDependency(t, {
+          root: graph.model.root,
+          outDir: graph.outDir,
+          self: opts.self,
+          cached: d.cached,
+          plan: {
+            name: t.name,
+            version: r.recipe.version,
+            key: d.key,
+            build: r.recipe.build,
+            ...(d.archive === undefined ? {} : { archive: d.archive }),
+            strip: r.recipe.source.strip ?? 1,
+            ...(r.recipe.source.treeSha256 === undefined ? {} : { treeSha256: r.recipe.source.treeSha256 }),
+            cacheEntry: d.cacheEntry,
+            env: { CC: opts.toolchain.cc.join(' '), AR: ar.join(' '), CFLAGS: inherited.cflags.join(' '), LDFLAGS: inherited.ldflags.join(' ') },
+            jobs: opts.jobs ?? 2,
+          },
+        });
+        rules.push(...planned.rules);
+        edges.push(...planned.edges);
+        files.set(planned.planFile[0], planned.planFile[1]);
+        aliases.push({ name: t.name, outputs: [...t.outputs] });
+        break;
+      }
       case 'action': {
         const a = t.action!;
         const name = ruleName('action', t.name);
@@ -135,7 +176,11 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
 
   aliases.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const defaults = graph.targets.filter((t) => t.isDefault).flatMap((t) => (t.kind === 'object_set' ? (objectsOf.get(t.name) ?? []) : t.outputs));
-  return { root: graph.model.root, outDir: graph.outDir, rules, edges, aliases, defaults, regen: opts.regen };
+  // Without a jobserver, nested dependency builds each get `jobs` and run one at a time beside ninja's own jobs;
+  // configure steps are mostly serial shell work and may overlap each other.
+  const jobs = opts.jobs ?? 2;
+  const pools = edges.some((e) => e.kind === 'dependency') ? [{ name: 'dep_build', depth: 1 }, { name: 'dep_configure', depth: Math.max(1, jobs) }] : [];
+  return { root: graph.model.root, outDir: graph.outDir, rules, edges, aliases, defaults, regen: opts.regen, pools, files };
 }
 
 /** Object file name for a source: `src/a.c` → `src/a.c`; `..` and absolute paths stay inside obj/. */

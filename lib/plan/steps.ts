@@ -20,9 +20,11 @@ export interface Rule {
   readonly pool?: string;
   readonly restat?: boolean;
   readonly generator?: boolean;
+  /** Runs a nested build that should share the job budget: make's `+` prefix, jobserver passed through. */
+  readonly jobserver?: boolean;
 }
 
-export type EdgeKind = 'compile' | 'archive' | 'link' | 'link_shared' | 'symlink' | 'action';
+export type EdgeKind = 'compile' | 'archive' | 'link' | 'link_shared' | 'symlink' | 'action' | 'dependency';
 
 export interface Edge {
   readonly kind: EdgeKind;
@@ -50,6 +52,10 @@ export interface Steps {
   readonly aliases: readonly { readonly name: string; readonly outputs: readonly string[] }[];
   /** What a plain `ninja`/`make` builds. */
   readonly defaults: readonly string[];
+  /** Pools with their depths (ninja pools; make ignores them). */
+  readonly pools: readonly { readonly name: string; readonly depth: number }[];
+  /** Files the build reads that pogogen writes at generation time (dependency plans): root-relative → content. */
+  readonly files: ReadonlyMap<string, string>;
   /** How the build file regenerates itself. */
   readonly regen: {
     /** The pogogen command line that wrote this build file. */

@@ -1,7 +1,25 @@
 // The resolved target graph: every path decided (root-relative), every setting propagated, deps checked.
 import type { Model, NormalizedSettings } from '../model/validate.ts';
 
-export type GraphTargetKind = 'executable' | 'static_library' | 'shared_library' | 'object_set' | 'action';
+import type { RecipeInput } from '../model/schema.ts';
+
+export type GraphTargetKind = 'executable' | 'static_library' | 'shared_library' | 'object_set' | 'action' | 'dependency';
+
+/** How a dependency was resolved before the graph is built (pkg-config probe, recipe, or absent). */
+export type DependencyResolution =
+  | { readonly source: 'system'; readonly why: string; readonly pkgConfig: string; readonly version: string; readonly cflags: readonly string[]; readonly ldflags: readonly string[] }
+  | { readonly source: 'source'; readonly why: string; readonly recipe: RecipeInput }
+  | { readonly source: 'missing'; readonly why: string };
+
+export interface DependencyInfo {
+  readonly resolution: DependencyResolution;
+  /** For source builds: `out/<profile>/deps/<name>`, the install prefix. */
+  readonly installDir?: string;
+  /** For source builds: written after the install (or restore from the cache) succeeded. */
+  readonly stamp?: string;
+  /** Library files links take, inside installDir. */
+  readonly libFiles: readonly string[];
+}
 
 export interface CompiledInfo {
   /** Sources, root-relative, in order. */
@@ -45,6 +63,7 @@ export interface GraphTarget {
     /** Outputs of targets the command needs first. */
     readonly needs: readonly string[];
   };
+  readonly dependency?: DependencyInfo;
   readonly isDefault: boolean;
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { closest, DiagnosticsError, type Diagnostic } from '../model/diagnostics.ts';
 import { normalizeSettings, type Model, type ModelTarget, type NormalizedSettings } from '../model/validate.ts';
 import { normalize, SourceTree } from './files.ts';
-import type { Graph, GraphTarget } from './graph.ts';
+import type { DependencyInfo, DependencyResolution, Graph, GraphTarget } from './graph.ts';
 
 interface Exported {
   readonly settings: NormalizedSettings;
@@ -16,7 +16,12 @@ const emptySettings: NormalizedSettings = { cflags: [], defines: [], includeDirs
 /** Characters no backend can put in a path: ninja has no escape for them. */
 const unrepresentable = /[|\n\r\0]/;
 
-export function resolve(model: Model): Graph {
+export interface ResolveOptions {
+  /** How each `dependency` target was resolved, by name (the CLI probes pkg-config and the cache first). */
+  readonly dependencies?: ReadonlyMap<string, DependencyResolution>;
+}
+
+export function resolve(model: Model, opts: ResolveOptions = {}): Graph {
   const diags: Diagnostic[] = [];
   const outDir = `out/${model.profile.name}`;
   const genDir = `${outDir}/gen`;
@@ -74,6 +79,7 @@ export function resolve(model: Model): Graph {
     else owners.set(out, t.name);
   };
   const outputsOf = new Map<string, { output?: string; outputs: string[]; shared?: { soname: string; links: string[] } }>();
+  const depInfo = new Map<string, DependencyInfo>();
   for (const t of model.targets) {
     switch (t.kind) {
       case 'executable': {
@@ -103,6 +109,18 @@ export function resolve(model: Model): Graph {
       case 'object_set':
         outputsOf.set(t.name, { outputs: [] });
         break;
+      case 'dependency': {
+        const info = dependencyInfo(t, opts.dependencies?.get(t.name), outDir);
+        if (info === undefined) {
+          err(t, '', 'was not resolved (internal: no resolution passed to resolve)');
+          break;
+        }
+        depInfo.set(t.name, info);
+        const outs = info.stamp === undefined ? [] : [info.stamp, ...info.libFiles];
+        for (const o of outs) if (checkPath(t, 'name', o)) claim(t, 'name', o);
+        outputsOf.set(t.name, { ...(info.stamp === undefined ? {} : { output: info.stamp }), outputs: outs });
+        break;
+      }
       case 'action': {
         const outs: string[] = [];
         t.outputs.forEach((o, i) => {
@@ -127,6 +145,9 @@ export function resolve(model: Model): Graph {
     let result: Exported;
     if (t.kind === 'action') {
       result = { settings: { ...emptySettings, includeDirs: [genDir] }, generated: outputsOf.get(name)!.outputs };
+    } else if (t.kind === 'dependency') {
+      const info = depInfo.get(name);
+      result = { settings: info === undefined ? emptySettings : dependencySettings(t, info), generated: info?.stamp === undefined ? [] : [info.stamp] };
     } else {
       const parts: Exported[] = [{ settings: normalizeSettings(t.public), generated: [] }];
       for (const d of t.publicDeps ?? []) parts.push(exported(typeof d === 'string' ? d : d.name));
@@ -153,6 +174,11 @@ export function resolve(model: Model): Graph {
       targets.push({ ...base, action: { command: t.command, inputs, needs, ...(t.description === undefined ? {} : { description: t.description }) }, isDefault: t.default ?? false });
       continue;
     }
+    if (t.kind === 'dependency') {
+      const info = depInfo.get(t.name);
+      if (info !== undefined) targets.push({ ...base, dependency: info, isDefault: t.default ?? false });
+      continue;
+    }
     const r = tree.expand(t.sources);
     if (r.missing.length > 0) err(t, 'sources', `missing source file${r.missing.length > 1 ? 's' : ''}: ${r.missing.join(', ')}`);
     for (const g of r.emptyGlobs) err(t, 'sources', `glob "${g}" matches no file`);
@@ -167,7 +193,7 @@ export function resolve(model: Model): Graph {
     const g: GraphTarget = {
       ...base,
       compiled,
-      ...(t.kind === 'executable' || t.kind === 'shared_library' ? { link: linkInfo(t.name, byName, depsOf, model.settings) } : {}),
+      ...(t.kind === 'executable' || t.kind === 'shared_library' ? { link: linkInfo(t.name, byName, depsOf, model.settings, depInfo) } : {}),
       ...(o.shared === undefined ? {} : { shared: o.shared }),
       isDefault: t.default ?? t.kind !== 'object_set',
     };
@@ -182,7 +208,13 @@ export function resolve(model: Model): Graph {
  * their own, so their private and public libs and ldflags come along), shared libraries as a stop (their own deps
  * are inside them; only their public settings come along). Libraries are ordered dependents first, as `ld` wants.
  */
-function linkInfo(name: string, byName: ReadonlyMap<string, ModelTarget>, depsOf: ReadonlyMap<string, readonly string[]>, project: NormalizedSettings): GraphTarget['link'] {
+function linkInfo(
+  name: string,
+  byName: ReadonlyMap<string, ModelTarget>,
+  depsOf: ReadonlyMap<string, readonly string[]>,
+  project: NormalizedSettings,
+  depInfo: ReadonlyMap<string, DependencyInfo>,
+): GraphTarget['link'] {
   const order: string[] = [];
   const visited = new Set<string>();
   const visit = (n: string): void => {
@@ -202,6 +234,13 @@ function linkInfo(name: string, byName: ReadonlyMap<string, ModelTarget>, depsOf
     if (n === name) continue;
     const t = byName.get(n)!;
     if (t.kind === 'action' || t.kind === 'executable') continue;
+    if (t.kind === 'dependency') {
+      const info = depInfo.get(n);
+      if (info === undefined) continue;
+      if (info.libFiles.length > 0) libraries.push(n);
+      parts.push(dependencySettings(t, info));
+      continue;
+    }
     libraries.push(n);
     if (t.kind === 'shared_library') {
       needsRpath = true;
@@ -214,6 +253,27 @@ function linkInfo(name: string, byName: ReadonlyMap<string, ModelTarget>, depsOf
   // A system library is named once, after everything that may need it.
   const libs = [...new Set(all.libs.slice().reverse())].reverse();
   return { libraries, ldflags: dedupe(all.ldflags), libs, needsRpath };
+}
+
+type DependencyTarget = Extract<ModelTarget, { kind: 'dependency' }>;
+
+/** Paths a source-built dependency installs, or the system / missing case with no files. */
+function dependencyInfo(t: DependencyTarget, resolution: DependencyResolution | undefined, outDir: string): DependencyInfo | undefined {
+  if (resolution === undefined) return undefined;
+  if (resolution.source !== 'source') return { resolution, libFiles: [] };
+  const installDir = `${outDir}/deps/${t.name}`;
+  const p = resolution.recipe.provides;
+  const libFiles = [...(p.staticLibs ?? []).map((l) => `${installDir}/lib/lib${l}.a`), ...(p.sharedLibs ?? []).map((l) => `${installDir}/lib/lib${l}.so`)];
+  return { resolution, installDir, stamp: `${outDir}/deps/${t.name}.stamp`, libFiles };
+}
+
+/** What a dependency gives its dependents: compile and link settings from the recipe, pkg-config, or ifMissing. */
+function dependencySettings(t: DependencyTarget, info: DependencyInfo): NormalizedSettings {
+  const r = info.resolution;
+  if (r.source === 'missing') return normalizeSettings(t.ifMissing);
+  if (r.source === 'system') return { ...emptySettings, cflags: r.cflags, ldflags: r.ldflags };
+  const p = r.recipe.provides;
+  return { ...emptySettings, includeDirs: (p.includeDirs ?? ['include']).map((d) => normalize(`${info.installDir}/${d}`)), defines: p.defines ?? [], libs: p.libs ?? [] };
 }
 
 function mergeExported(parts: readonly Exported[]): Exported {

@@ -100,7 +100,8 @@ export function writeMake(steps: Steps): MakeOutput {
     line(`${p(e.outs)} ${sep} ${p(prereqs)} | ${p(orderOnly)}`);
     // The same progress text as ninja's description.
     line(`\t$(SAY) ${make.recipe(shell.arg(`  ${r.description.replace('{out}', e.outs[0]!)}`))}`);
-    line(`\t$(Q)${make.recipe(shell.join(expand(r, e)))}`);
+    // A nested build shares make's job budget: `+` passes the jobserver to it.
+    line(`\t${r.jobserver === true ? '+' : ''}$(Q)${make.recipe(shell.join(expand(r, e)))}`);
     if (r.depfile !== undefined) depfiles.push(r.depfile.replace('{out}', e.outs[0]!));
   }
   line();

@@ -22,6 +22,8 @@ export function writeNinja(steps: Steps): string {
   w.variable('ninja_required_version', '1.10');
   w.variable('builddir', ninja.value(steps.outDir));
   w.newline();
+  for (const p of steps.pools) w.pool(p.name, p.depth);
+  if (steps.pools.length > 0) w.newline();
 
   // Regeneration: restat keeps ninja from looping when pogogen leaves an unchanged file alone.
   w.rule('regen', {

@@ -1,0 +1,127 @@
+// The built-dependency cache: an installed tree stored under its key with a manifest of hashes, verified on
+// every use, filled atomically (one good entry when two processes race), restored by syncing only what differs.
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+interface Entry {
+  readonly path: string;
+  readonly mode: number;
+  readonly sha256?: string;
+  readonly link?: string;
+}
+
+const MANIFEST = 'manifest.json';
+
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.POGOGEN_CACHE !== undefined && env.POGOGEN_CACHE !== '') return path.resolve(env.POGOGEN_CACHE);
+  const base = env.XDG_CACHE_HOME !== undefined && env.XDG_CACHE_HOME !== '' ? env.XDG_CACHE_HOME : path.join(env.HOME ?? '/tmp', '.cache');
+  return path.join(base, 'pogogen');
+}
+
+/** Where the built result for `key` lives in the cache. */
+export function builtEntry(cacheDir: string, key: string): string {
+  return path.join(cacheDir, 'built', key);
+}
+
+const hashFile = (p: string): string => createHash('sha256').update(fs.readFileSync(p)).digest('hex');
+
+function walk(root: string, rel = ''): Entry[] {
+  const out: Entry[] = [];
+  for (const d of fs.readdirSync(path.join(root, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const r = rel === '' ? d.name : `${rel}/${d.name}`;
+    const abs = path.join(root, r);
+    if (d.isSymbolicLink()) out.push({ path: r, mode: 0o777, link: fs.readlinkSync(abs) });
+    else if (d.isDirectory()) out.push(...walk(root, r));
+    else if (d.isFile()) out.push({ path: r, mode: fs.statSync(abs).mode & 0o777, sha256: hashFile(abs) });
+  }
+  return out;
+}
+
+/** True when the entry exists and every file still has its recorded hash. */
+export function verifyEntry(entry: string): boolean {
+  try {
+    const m = JSON.parse(fs.readFileSync(path.join(entry, MANIFEST), 'utf8')) as { files: Entry[] };
+    for (const f of m.files) {
+      const abs = path.join(entry, 'tree', f.path);
+      if (f.link !== undefined) {
+        if (fs.readlinkSync(abs) !== f.link) return false;
+      } else if (hashFile(abs) !== f.sha256) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Copies the installed tree `prefix` into the cache as `entry`; a racing writer's good entry is kept. */
+export function storeEntry(prefix: string, entry: string): void {
+  const files = walk(prefix);
+  const parent = path.dirname(entry);
+  fs.mkdirSync(parent, { recursive: true });
+  const tmp = path.join(parent, `.tmp-${path.basename(entry)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    fs.cpSync(prefix, path.join(tmp, 'tree'), { recursive: true, verbatimSymlinks: true });
+    // The manifest goes in last: an entry without one is incomplete and never used.
+    fs.writeFileSync(path.join(tmp, MANIFEST), `${JSON.stringify({ files }, null, 1)}\n`);
+    if (fs.existsSync(entry)) {
+      if (verifyEntry(entry)) return;
+      fs.rmSync(entry, { recursive: true, force: true });
+    }
+    try {
+      fs.renameSync(tmp, entry);
+    } catch (err) {
+      // Another process renamed its copy into place first: theirs is as good as ours.
+      if (!fs.existsSync(entry)) throw err;
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Makes `prefix` hold exactly the cached tree, touching only files whose content differs, so their mtimes (and
+ * ninja's restat) see no change when nothing changed. Returns the number of files written.
+ */
+export function restoreEntry(entry: string, prefix: string): number {
+  const m = JSON.parse(fs.readFileSync(path.join(entry, MANIFEST), 'utf8')) as { files: Entry[] };
+  const wanted = new Set(m.files.map((f) => f.path));
+  let written = 0;
+  if (fs.existsSync(prefix)) {
+    for (const f of walk(prefix)) if (!wanted.has(f.path)) fs.rmSync(path.join(prefix, f.path), { force: true });
+  }
+  for (const f of m.files) {
+    const src = path.join(entry, 'tree', f.path);
+    const dst = path.join(prefix, f.path);
+    fs.mkdirSync(path.dirname(dst), { recursive: true });
+    if (f.link !== undefined) {
+      let current: string | undefined;
+      try {
+        current = fs.readlinkSync(dst);
+      } catch {
+        current = undefined;
+      }
+      if (current === f.link) continue;
+      fs.rmSync(dst, { force: true });
+      fs.symlinkSync(f.link, dst);
+      written++;
+      continue;
+    }
+    try {
+      const st = fs.lstatSync(dst);
+      if (st.isFile() && hashFile(dst) === f.sha256) {
+        if ((st.mode & 0o777) !== f.mode) fs.chmodSync(dst, f.mode);
+        continue;
+      }
+      fs.rmSync(dst, { force: true, recursive: true });
+    } catch {
+      // missing: copy it
+    }
+    const tmp = `${dst}.${process.pid}.tmp`;
+    fs.copyFileSync(src, tmp);
+    fs.chmodSync(tmp, f.mode);
+    fs.renameSync(tmp, dst);
+    written++;
+  }
+  return written;
+}

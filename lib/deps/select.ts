@@ -1,0 +1,108 @@
+// Deciding where each dependency comes from at generation time — the system (pkg-config) or a source build
+// (cached or to be built) or absent — and saying why; fetching archives that a build will need.
+import type { Diagnostic } from '../model/diagnostics.ts';
+import type { Model, ModelTarget } from '../model/validate.ts';
+import type { DependencyResolution } from '../resolve/graph.ts';
+import { builtEntry, verifyEntry } from './built.ts';
+import type { LockEntry } from './lock.ts';
+import { pkgConfig, type SystemPackage } from './system.ts';
+
+type DependencyTarget = Extract<ModelTarget, { kind: 'dependency' }>;
+
+export interface SelectOptions {
+  readonly cacheDir: string;
+  readonly offline: boolean;
+  /** The cache key of a recipe's build under the current profile and toolchain. */
+  readonly keyOf: (t: DependencyTarget) => string;
+  /** Fetches (or finds in the download cache) a recipe's archive; throws a FetchError with a clear message. */
+  readonly fetch: (t: DependencyTarget) => Promise<string>;
+  /** True when the archive is already in the download cache (for `--offline`). */
+  readonly hasArchive: (t: DependencyTarget) => Promise<boolean>;
+  readonly log: (line: string) => void;
+  readonly probe?: (name: string) => SystemPackage | undefined;
+}
+
+export interface Selected {
+  readonly resolutions: Map<string, DependencyResolution>;
+  readonly builds: Map<string, { key: string; cached: boolean; archive?: string; cacheEntry: string }>;
+  readonly lock: Map<string, Omit<LockEntry, 'keys'> & { key?: string }>;
+  /** One line per dependency: where it came from and why. */
+  readonly report: string[];
+  readonly diagnostics: Diagnostic[];
+}
+
+export async function selectDependencies(model: Model, opts: SelectOptions): Promise<Selected> {
+  const out: Selected = { resolutions: new Map(), builds: new Map(), lock: new Map(), report: [], diagnostics: [] };
+  const probe = opts.probe ?? ((n: string) => pkgConfig(n, opts.log));
+  for (const t of model.targets) {
+    if (t.kind !== 'dependency') continue;
+    const feature = t.feature ?? 'enabled';
+    const pkgName = t.pkgConfig ?? t.recipe?.provides.pkgConfig;
+    const prefer = t.prefer ?? (pkgName !== undefined ? 'system' : 'source');
+    const reasons: string[] = [];
+    let chosen: DependencyResolution | undefined;
+    const trySystem = (): boolean => {
+      if (pkgName === undefined) {
+        reasons.push('no pkg-config name');
+        return false;
+      }
+      const found = probe(pkgName);
+      if (found === undefined) {
+        reasons.push(`pkg-config does not find ${pkgName}`);
+        return false;
+      }
+      chosen = { source: 'system', why: `pkg-config ${pkgName} ${found.version}`, pkgConfig: pkgName, version: found.version, cflags: found.cflags, ldflags: found.ldflags };
+      return true;
+    };
+    const trySource = async (): Promise<boolean> => {
+      if (t.recipe === undefined) {
+        reasons.push('no recipe to build it from source');
+        return false;
+      }
+      const key = opts.keyOf(t);
+      const entry = builtEntry(opts.cacheDir, key);
+      if (verifyEntry(entry)) {
+        chosen = { source: 'source', why: `${t.recipe.name} ${t.recipe.version} from source, built result cached`, recipe: t.recipe };
+        out.builds.set(t.name, { key, cached: true, cacheEntry: entry });
+        return true;
+      }
+      if (opts.offline && !(await opts.hasArchive(t))) {
+        reasons.push(`--offline and ${t.recipe.name} ${t.recipe.version} is not in the cache`);
+        return false;
+      }
+      try {
+        const archive = await opts.fetch(t);
+        chosen = { source: 'source', why: `${t.recipe.name} ${t.recipe.version} from source`, recipe: t.recipe };
+        out.builds.set(t.name, { key, cached: false, archive, cacheEntry: entry });
+        return true;
+      } catch (err) {
+        reasons.push((err as Error).message);
+        return false;
+      }
+    };
+    if (feature !== 'disabled') {
+      if (prefer === 'system') {
+        if (!trySystem()) await trySource();
+      } else if (!(await trySource())) trySystem();
+    } else reasons.push('disabled');
+    if (chosen === undefined) {
+      if (feature === 'enabled') {
+        out.diagnostics.push({ file: t.file, ...(t.line === undefined ? {} : { line: t.line }), path: t.fieldPath, message: `dependency "${t.name}" is required but not available: ${reasons.join('; ')}`, help: 'install it (e.g. the -dev package), give it a recipe, or make it optional with feature: \'auto\'' });
+        continue;
+      }
+      chosen = { source: 'missing', why: reasons.join('; ') };
+    }
+    out.resolutions.set(t.name, chosen);
+    const r = t.recipe;
+    const build = out.builds.get(t.name);
+    out.lock.set(t.name, {
+      source: chosen.source,
+      ...(chosen.source === 'system' ? { version: chosen.version, pkgConfig: chosen.pkgConfig } : {}),
+      ...(chosen.source === 'source' && r !== undefined ? { version: r.version, urls: r.source.urls, sha256: r.source.sha256, ...(r.source.treeSha256 === undefined ? {} : { treeSha256: r.source.treeSha256 }) } : {}),
+      ...(build === undefined ? {} : { key: build.key }),
+    });
+    const extra = chosen.source === 'missing' && t.ifMissing !== undefined ? ` → ${[...(t.ifMissing.defines === undefined ? [] : Array.isArray(t.ifMissing.defines) ? t.ifMissing.defines.map((d) => `-D${d}`) : Object.keys(t.ifMissing.defines).map((d) => `-D${d}`))].join(' ')}` : '';
+    out.report.push(`dependency ${t.name}: ${chosen.source === 'missing' ? 'absent' : chosen.source} (${chosen.why})${extra}`);
+  }
+  return out;
+}

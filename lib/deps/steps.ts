@@ -1,0 +1,152 @@
+// Running one phase of a dependency build (`pogogen dep-step <phase> <plan.json>`): the commands each build kind
+// needs, the job budget handed to nested builds, logs per phase, and a stamp only after success.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { DependencyBuildPlan } from '../plan/deps.ts';
+import { restoreEntry, storeEntry, verifyEntry } from './built.ts';
+import { extractArchive } from './extract.ts';
+
+export class StepError extends Error {}
+
+export type Phase = 'extract' | 'configure' | 'build' | 'install' | 'restore';
+
+/** The stamp a phase writes when it succeeded. */
+export function stampOf(plan: DependencyBuildPlan, phase: Phase): string {
+  return phase === 'install' || phase === 'restore' ? `${plan.prefix}.stamp` : path.join(plan.logDir, `${phase}.stamp`);
+}
+
+/** Where a build kind runs make-style commands: in the source tree (make, configure) or a separate dir. */
+function workDir(plan: DependencyBuildPlan): string {
+  return plan.build.kind === 'cmake' || plan.build.kind === 'meson' ? plan.buildDir : plan.sourceDir;
+}
+
+/**
+ * The job-budget arguments and extra fds for a nested make. Under a fifo jobserver (`pogogen build`), the fifo is
+ * opened and handed to make 4.3 as the pipe-style descriptors it understands; under a parent make's pipe
+ * jobserver, its descriptors pass through; otherwise a fixed -j.
+ */
+export function jobserver(plan: DependencyBuildPlan, env: NodeJS.ProcessEnv): { args: string[]; env: Record<string, string>; fds: number[] } {
+  const flags = env.MAKEFLAGS ?? '';
+  const fifo = /--jobserver-auth=fifo:(\S+)/.exec(flags);
+  if (fifo !== null) {
+    const fd = fs.openSync(fifo[1]!, 'r+');
+    return { args: ['-j'], env: { MAKEFLAGS: `-j --jobserver-auth=3,4` }, fds: [fd, fd] };
+  }
+  const pipe = /--jobserver-(?:auth|fds)=(\d+),(\d+)/.exec(flags);
+  if (pipe !== null) {
+    const r = Number(pipe[1]);
+    const w = Number(pipe[2]);
+    try {
+      fs.fstatSync(r);
+      fs.fstatSync(w);
+      return { args: [], env: { MAKEFLAGS: flags.replace(/--jobserver-(?:auth|fds)=\d+,\d+/, '--jobserver-auth=3,4') }, fds: [r, w] };
+    } catch {
+      // descriptors not inherited (recipe without '+'): fall back to a fixed -j
+    }
+  }
+  return { args: [`-j${plan.jobs}`], env: { MAKEFLAGS: '' }, fds: [] };
+}
+
+function run(plan: DependencyBuildPlan, phase: Phase, argv: readonly string[], cwd: string, extra: { env?: Record<string, string>; fds?: number[] } = {}): void {
+  const log = path.join(plan.logDir, `${phase}.log`);
+  fs.appendFileSync(log, `$ (cd ${cwd} && ${argv.join(' ')})\n`);
+  const out = fs.openSync(log, 'a');
+  try {
+    const r = spawnSync(argv[0]!, argv.slice(1), {
+      cwd,
+      stdio: ['ignore', out, out, ...(extra.fds ?? [])],
+      env: { ...process.env, ...plan.env, ...extra.env },
+    });
+    if (r.error !== undefined) throw new StepError(`${plan.name}: could not run ${argv[0]}: ${r.error.message}`);
+    if (r.status !== 0) {
+      const tail = fs.readFileSync(log, 'utf8').split('\n').slice(-30).join('\n');
+      throw new StepError(`${plan.name}: ${phase} failed (${argv.join(' ')} exited ${r.status ?? r.signal}); last lines of ${log}:\n${tail}`);
+    }
+  } finally {
+    fs.closeSync(out);
+  }
+}
+
+const cflagsOf = (plan: DependencyBuildPlan): string[] => (plan.env.CFLAGS ?? '').split(' ').filter((x) => x !== '');
+const ldflagsOf = (plan: DependencyBuildPlan): string[] => (plan.env.LDFLAGS ?? '').split(' ').filter((x) => x !== '');
+
+/** Recipe arguments may name the install prefix as `{prefix}`; it is only known here. */
+const withPrefix = (plan: DependencyBuildPlan, args: readonly string[] | undefined): string[] => (args ?? []).map((a) => a.split('{prefix}').join(plan.prefix));
+
+export async function runPhase(phase: Phase, plan: DependencyBuildPlan, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  fs.mkdirSync(plan.logDir, { recursive: true });
+  const stamp = stampOf(plan, phase);
+  fs.rmSync(stamp, { force: true });
+  fs.writeFileSync(path.join(plan.logDir, `${phase}.log`), '');
+  const b = plan.build;
+  const make = (targets: readonly string[], args: readonly string[], useJobs: boolean): void => {
+    const js = useJobs ? jobserver(plan, env) : { args: [], env: { MAKEFLAGS: '' }, fds: [] };
+    run(plan, phase, ['make', ...js.args, ...targets, ...args], workDir(plan), { env: js.env, fds: js.fds });
+  };
+  switch (phase) {
+    case 'restore': {
+      const entry = plan.cacheEntry;
+      if (!verifyEntry(entry)) throw new StepError(`${plan.name}: the cached build ${entry} is missing or corrupt; run pogogen again to rebuild it`);
+      restoreEntry(entry, plan.prefix);
+      break;
+    }
+    case 'extract': {
+      if (plan.archive === undefined) throw new StepError(`${plan.name}: no archive to extract`);
+      fs.rmSync(plan.sourceDir, { recursive: true, force: true });
+      fs.rmSync(plan.buildDir, { recursive: true, force: true });
+      const r = await extractArchive(plan.archive, plan.sourceDir, { stripComponents: plan.strip });
+      if (plan.treeSha256 !== undefined && r.treeHash !== plan.treeSha256) {
+        throw new StepError(`${plan.name}: extracted tree hash ${r.treeHash} does not match the pinned treeSha256 ${plan.treeSha256}`);
+      }
+      break;
+    }
+    case 'configure': {
+      fs.mkdirSync(plan.buildDir, { recursive: true });
+      if (b.kind === 'make') {
+        if (b.configure !== undefined) run(plan, phase, withPrefix(plan, b.configure), plan.sourceDir);
+      } else if (b.kind === 'configure') {
+        const style = b.style ?? 'autotools';
+        const script = `./${b.script ?? (style === 'openssl' ? 'Configure' : 'configure')}`;
+        const args =
+          style === 'openssl'
+            ? [script, `--prefix=${plan.prefix}`, '--libdir=lib', ...withPrefix(plan, b.args), ...cflagsOf(plan), ...ldflagsOf(plan)]
+            : [script, `--prefix=${plan.prefix}`, '--libdir', path.join(plan.prefix, 'lib'), ...withPrefix(plan, b.args)];
+        run(plan, phase, args, plan.sourceDir);
+      } else if (b.kind === 'cmake') {
+        run(plan, phase, [
+          'cmake', '-S', plan.sourceDir, '-B', plan.buildDir, '-G', 'Unix Makefiles',
+          `-DCMAKE_INSTALL_PREFIX=${plan.prefix}`, '-DCMAKE_INSTALL_LIBDIR=lib', '-DCMAKE_BUILD_TYPE=None',
+          `-DCMAKE_C_COMPILER=${plan.env.CC?.split(' ').pop() ?? 'cc'}`, `-DCMAKE_C_FLAGS=${plan.env.CFLAGS ?? ''}`,
+          `-DCMAKE_EXE_LINKER_FLAGS=${plan.env.LDFLAGS ?? ''}`, '-DBUILD_SHARED_LIBS=OFF', '-DCMAKE_POSITION_INDEPENDENT_CODE=ON',
+          ...withPrefix(plan, b.args),
+        ], plan.buildDir);
+      } else {
+        run(plan, phase, ['meson', 'setup', plan.buildDir, plan.sourceDir, `--prefix=${plan.prefix}`, '--libdir=lib', '--buildtype=plain', '-Ddefault_library=static', ...withPrefix(plan, b.args)], plan.sourceDir);
+      }
+      break;
+    }
+    case 'build': {
+      if (b.kind === 'make') make(b.buildTargets ?? [], [...withPrefix(plan, b.args), `CC=${plan.env.CC}`], true);
+      else if (b.kind === 'configure') make(b.buildTargets ?? [], [], true);
+      else if (b.kind === 'cmake') {
+        const js = jobserver(plan, env);
+        // cmake --build drives make here (Unix Makefiles), which takes part in the same job budget.
+        run(plan, phase, ['cmake', '--build', plan.buildDir, ...(b.targets === undefined ? [] : ['--target', ...b.targets]), '--', ...js.args], plan.buildDir, { env: js.env, fds: js.fds });
+      } else run(plan, phase, ['meson', 'compile', '-C', plan.buildDir, `-j${plan.jobs}`], plan.buildDir);
+      break;
+    }
+    case 'install': {
+      fs.rmSync(plan.prefix, { recursive: true, force: true });
+      if (b.kind === 'make') make(b.installTargets ?? ['install'], [...withPrefix(plan, b.args), `CC=${plan.env.CC}`, `${b.prefixVariable ?? 'PREFIX'}=${plan.prefix}`], false);
+      else if (b.kind === 'configure') make(b.installTargets ?? ['install'], [], false);
+      else if (b.kind === 'cmake') run(plan, phase, ['cmake', '--install', plan.buildDir], plan.buildDir);
+      else run(plan, phase, ['meson', 'install', '-C', plan.buildDir, '--no-rebuild'], plan.buildDir);
+      const missing = plan.expect.filter((f) => !fs.existsSync(path.join(plan.prefix, f)));
+      if (missing.length > 0) throw new StepError(`${plan.name}: the install did not produce ${missing.join(', ')} (check the recipe's provides)`);
+      storeEntry(plan.prefix, plan.cacheEntry);
+      break;
+    }
+  }
+  fs.writeFileSync(stamp, `${plan.key}\n`);
+}

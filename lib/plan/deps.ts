@@ -1,0 +1,124 @@
+// Dependency subprojects as graph steps: what a dependency inherits from the profile, its cache key, and the
+// chain of edges (extract → configure → build → install, or one restore from the cache) that builds it.
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { RuleTable } from '../../rules/index.ts';
+import type { Profile } from '../model/profiles.ts';
+import type { RecipeInput } from '../model/schema.ts';
+import type { GraphTarget } from '../resolve/graph.ts';
+import type { Edge, Rule } from './steps.ts';
+
+/** The flags a dependency inherits: optimisation, debug info, sanitizers, coverage, LTO; not warnings. */
+export function inheritedFlags(profile: Profile, table: RuleTable): { cflags: string[]; ldflags: string[] } {
+  const keep = profile.cflags.filter((f) => /^-(O|g|f(no-)?omit-frame-pointer|march=|mtune=)/.test(f));
+  const san = table.flags.sanitize(profile.sanitize);
+  return {
+    cflags: [
+      ...keep,
+      ...profile.defines.filter((d) => d === 'NDEBUG').map(table.flags.define),
+      ...san.compile,
+      ...(profile.coverage ? table.flags.coverage.compile : []),
+      ...(profile.lto ? table.flags.lto.compile : []),
+      ...table.flags.pic,
+    ],
+    ldflags: [...san.link, ...(profile.coverage ? table.flags.coverage.link : []), ...(profile.lto ? table.flags.lto.link : [])],
+  };
+}
+
+/** JSON with sorted keys, so equal values hash equally. */
+export function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** Everything that decides a dependency's installed result; its hash is the cache key. */
+export interface DependencyKeyParts {
+  readonly recipe: RecipeInput;
+  readonly compiler: { readonly family: string; readonly version: string; readonly cc: readonly string[] };
+  readonly ar: readonly string[];
+  readonly cflags: readonly string[];
+  readonly ldflags: readonly string[];
+  readonly platform: string;
+  readonly arch: string;
+}
+
+export const dependencyKey = (parts: DependencyKeyParts): string => createHash('sha256').update(stableJson({ v: 1, ...parts })).digest('hex');
+
+/** What a `pogogen dep-step` run needs; written to a JSON file that the dependency's edges take as input. */
+export interface DependencyBuildPlan {
+  readonly name: string;
+  readonly version: string;
+  readonly key: string;
+  readonly build: RecipeInput['build'];
+  /** Absolute path of the verified archive in the download cache (absent when restoring a cached build). */
+  readonly archive?: string;
+  readonly strip: number;
+  readonly treeSha256?: string;
+  /** Absolute directories. */
+  readonly sourceDir: string;
+  readonly buildDir: string;
+  readonly prefix: string;
+  /** Absolute path of the built-dependency cache entry for `key`. */
+  readonly cacheEntry: string;
+  readonly env: Readonly<Record<string, string>>;
+  /** Files the install must produce, relative to prefix. */
+  readonly expect: readonly string[];
+  /** Jobs for nested builds when no jobserver is offered. */
+  readonly jobs: number;
+  /** Log files per phase live here. */
+  readonly logDir: string;
+}
+
+export interface PlannedDependency {
+  readonly rules: Rule[];
+  readonly edges: Edge[];
+  /** The plan file: root-relative path and content. */
+  readonly planFile: readonly [string, string];
+}
+
+/**
+ * The edges of one source-built dependency. A cache hit is one restore edge; otherwise a chain whose stamps are
+ * written only after each phase succeeded, so an interrupted build resumes at the phase that did not finish.
+ * The final edge has `restat`: a reinstall that changes nothing wakes no dependent.
+ */
+export function planDependency(t: GraphTarget, opts: { root: string; outDir: string; self: readonly string[]; cached: boolean; plan: Omit<DependencyBuildPlan, 'sourceDir' | 'buildDir' | 'prefix' | 'logDir' | 'expect'> }): PlannedDependency {
+  const info = t.dependency!;
+  const work = `${opts.outDir}/deps/.build/${t.name}`;
+  const abs = (p: string): string => path.resolve(opts.root, p);
+  const plan: DependencyBuildPlan = {
+    ...opts.plan,
+    sourceDir: abs(`${work}/src`),
+    buildDir: abs(`${work}/build`),
+    prefix: abs(info.installDir!),
+    logDir: abs(work),
+    expect: info.libFiles.map((f) => path.posix.relative(info.installDir!, f)),
+  };
+  const planFile = `${work}/plan.json`;
+  const rules: Rule[] = [];
+  const edges: Edge[] = [];
+  const safe = t.name.replace(/[^A-Za-z0-9_.-]/g, '_');
+  const finalOuts = [info.stamp!, ...info.libFiles];
+  const step = (phase: string, description: string, outs: string[], ins: string[], extra: Partial<Rule> = {}): void => {
+    const name = `dep_${phase}_${safe}`;
+    rules.push({ name, command: [...opts.self, 'dep-step', phase, planFile], description, ...extra });
+    edges.push({ kind: 'dependency', rule: name, target: t.name, outs, ins: [], implicitIns: ins, orderOnly: [] });
+  };
+  const label = `${t.name} ${plan.version}`;
+  if (opts.cached) {
+    step('restore', `RESTORE ${label} (cached)`, finalOuts, [planFile], { restat: true });
+  } else {
+    const stamp = (phase: string): string => `${work}/${phase}.stamp`;
+    step('extract', `EXTRACT ${label}`, [stamp('extract')], [planFile, ...(plan.archive === undefined ? [] : [plan.archive])]);
+    step('configure', `CONFIGURE ${label}`, [stamp('configure')], [stamp('extract')], { pool: 'dep_configure' });
+    step('build', `BUILD ${label}`, [stamp('build')], [stamp('configure')], { pool: 'dep_build', jobserver: true });
+    step('install', `INSTALL ${label}`, finalOuts, [stamp('build')], { restat: true });
+  }
+  return { rules, edges, planFile: [planFile, `${JSON.stringify(plan, null, 2)}\n`] };
+}

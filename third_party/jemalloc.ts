@@ -1,0 +1,18 @@
+// jemalloc 5.3.0 (pogocache's pin): the static library with the `je_` symbol prefix, nothing else.
+import { recipe } from '../lib/model/api.ts';
+
+export const jemalloc = recipe({
+  name: 'jemalloc',
+  version: '5.3.0',
+  source: {
+    urls: ['https://github.com/jemalloc/jemalloc/releases/download/5.3.0/jemalloc-5.3.0.tar.bz2'],
+    sha256: '2db82d1e7119df3e71b7640219b6dfe84789bc0537983c3b7ac4f7189aecfeaa',
+  },
+  build: {
+    kind: 'configure',
+    args: ['--with-jemalloc-prefix=je_', '--with-malloc-conf=dirty_decay_ms:500,muzzy_decay_ms:500', '--disable-doc', '--disable-stats'],
+    buildTargets: ['build_lib_static'],
+    installTargets: ['install_include', 'install_lib_static'],
+  },
+  provides: { staticLibs: ['jemalloc'], libs: ['pthread', 'dl', 'm'] },
+});

@@ -1,0 +1,16 @@
+// mimalloc 3.1.5 (pogocache's pin), built with CMake: the static library only, installed at the top level.
+import { recipe } from '../lib/model/api.ts';
+
+export const mimalloc = recipe({
+  name: 'mimalloc',
+  version: '3.1.5',
+  source: {
+    urls: ['https://github.com/microsoft/mimalloc/archive/refs/tags/v3.1.5.tar.gz'],
+    sha256: '1c6949032069d5ebea438ec5cedd602d06f40a92ddf0f0d9dcff0993e5f6635c',
+  },
+  build: {
+    kind: 'cmake',
+    args: ['-DMI_BUILD_SHARED=OFF', '-DMI_BUILD_OBJECT=OFF', '-DMI_BUILD_TESTS=OFF', '-DMI_INSTALL_TOPLEVEL=ON'],
+  },
+  provides: { staticLibs: ['mimalloc'], pkgConfig: 'mimalloc', libs: ['pthread'] },
+});
