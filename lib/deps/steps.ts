@@ -31,7 +31,8 @@ export function jobserver(plan: DependencyBuildPlan, env: NodeJS.ProcessEnv): { 
   const fifo = /--jobserver-auth=fifo:(\S+)/.exec(flags);
   if (fifo !== null) {
     const fd = fs.openSync(fifo[1]!, 'r+');
-    return { args: ['-j'], env: { MAKEFLAGS: `-j --jobserver-auth=3,4` }, fds: [fd, fd] };
+    // No -j argument: a -jN on make's command line would turn its jobserver off.
+    return { args: [], env: { MAKEFLAGS: `-j${plan.jobs} --jobserver-auth=3,4` }, fds: [fd, fd] };
   }
   const pipe = /--jobserver-(?:auth|fds)=(\d+),(\d+)/.exec(flags);
   if (pipe !== null) {
