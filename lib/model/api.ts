@@ -56,6 +56,18 @@ interface TargetCommon extends Settings {
 interface CompiledTarget extends TargetCommon {
   /** C sources: paths and globs relative to build.pogo.ts; a leading `!` excludes. */
   readonly sources: Sources;
+  /** Install it with `ninja install` (executables to bindir, libraries to libdir). */
+  readonly install?: boolean;
+}
+
+/** What a library installs besides itself: public headers and a generated pkg-config file. */
+interface LibraryInstall {
+  /** Public headers copied to includedir (paths relative to build.pogo.ts; globs allowed). */
+  readonly installHeaders?: readonly string[];
+  /** Subdirectory of includedir for the headers, e.g. `'mylib'` for `#include <mylib/x.h>`. */
+  readonly headersSubdir?: string;
+  /** Write `<libdir>/pkgconfig/<name>.pc` on install. */
+  readonly pkgConfig?: { readonly name?: string; readonly description?: string; readonly requires?: readonly string[] };
 }
 
 /** An executable, written to `out/<profile>/bin/<name>`. */
@@ -66,7 +78,7 @@ export interface ExecutableSpec extends CompiledTarget {
 }
 
 /** A static library, written to `out/<profile>/lib/lib<name>.a`. */
-export interface StaticLibrarySpec extends CompiledTarget {
+export interface StaticLibrarySpec extends CompiledTarget, LibraryInstall {
   readonly kind: 'static_library';
   /** Output base name if not the target name (`lib<output>.a`). */
   readonly output?: string;
@@ -75,7 +87,7 @@ export interface StaticLibrarySpec extends CompiledTarget {
 }
 
 /** A shared library, written to `out/<profile>/lib/lib<name>.so` (plus versioned names when `version` is set). */
-export interface SharedLibrarySpec extends CompiledTarget {
+export interface SharedLibrarySpec extends CompiledTarget, LibraryInstall {
   readonly kind: 'shared_library';
   /** Output base name if not the target name (`lib<output>.so`). */
   readonly output?: string;
@@ -213,7 +225,34 @@ export interface DependencySpec {
   readonly default?: boolean;
 }
 
-export type TargetSpec = ExecutableSpec | StaticLibrarySpec | SharedLibrarySpec | ObjectSetSpec | ActionSpec | DependencySpec;
+/**
+ * A test: a program run by `pogogen test` / `ninja test`, passing when it exits 0 (or non-zero with
+ * `shouldFail`). `program` is an executable target (object or name) or a script path containing a `/`.
+ */
+export interface TestSpec {
+  readonly kind: 'test';
+  readonly name: string;
+  readonly program: DepRef;
+  /** Arguments; `{path:NAME}` is the output of target NAME, `{root}` the project directory. */
+  readonly args?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  /** Working directory relative to build.pogo.ts (default: the project directory). */
+  readonly cwd?: string;
+  /** Seconds before the test is killed and counted as failed (default 30). */
+  readonly timeout?: number;
+  /** Suites for `pogogen test --suite NAME`. */
+  readonly suites?: readonly string[];
+  /** The test passes when the program fails. */
+  readonly shouldFail?: boolean;
+  /** Run alone, never beside other tests (default false). */
+  readonly exclusive?: boolean;
+  /** Targets that must be built first (the program's own target is implied). */
+  readonly deps?: readonly DepRef[];
+  /** Data files the test reads (relative to build.pogo.ts); a change re-runs nothing by itself but must exist. */
+  readonly data?: readonly string[];
+}
+
+export type TargetSpec = ExecutableSpec | StaticLibrarySpec | SharedLibrarySpec | ObjectSetSpec | ActionSpec | DependencySpec | TestSpec;
 export type TargetKind = TargetSpec['kind'];
 
 /** A build profile: how everything is compiled in `out/<name>/`. */
@@ -303,6 +342,8 @@ export interface BuildSpec<O extends Record<string, OptionSpec> = Record<string,
   readonly settings?: Settings;
   /** The targets, or a function of the build context returning them. */
   readonly targets: TargetList | ((ctx: BuildContext<O>) => TargetList);
+  /** Extra files to install: `[{ files: ['doc/app.1'], dir: '{mandir}/man1' }]` ({bindir}, {libdir}, {includedir}, {datadir}, {mandir}, {sysconfdir}). */
+  readonly install?: readonly { readonly files: readonly string[]; readonly dir: string; readonly mode?: number }[];
 }
 
 const where = Symbol.for('pogogen.where');
@@ -347,6 +388,10 @@ export function action(name: string, spec: Args<ActionSpec>): ActionSpec {
 /** A dependency: `dependency('uring', { recipe: liburing, feature: options.uring, ifMissing: { defines: ['NOURING'] } })`. */
 export function dependency(name: string, spec: Args<DependencySpec>): DependencySpec {
   return mark({ kind: 'dependency', name, ...spec });
+}
+/** A test: `test('roundtrip', { program: app, args: ['set', 'a', '1'] })`. */
+export function test(name: string, spec: Args<TestSpec>): TestSpec {
+  return mark({ kind: 'test', name, ...spec });
 }
 /** Identity helper for third_party/<name>.ts recipes. */
 export function recipe(spec: RecipeSpec): RecipeSpec {

@@ -27,7 +27,12 @@ const common = {
   public: settingsSchema.optional(),
   default: z.boolean().optional(),
 };
-const compiled = { ...common, sources: strList };
+const compiled = { ...common, sources: strList, install: z.boolean().optional() };
+const libraryInstall = {
+  installHeaders: strList.optional(),
+  headersSubdir: str.optional(),
+  pkgConfig: z.strictObject({ name: str.optional(), description: str.optional(), requires: strList.optional() }).optional(),
+};
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 as 64 lower-case hex digits');
 export const recipeSchema = z.strictObject({
@@ -64,9 +69,10 @@ export const targetSchema = z.discriminatedUnion(
   'kind',
   [
     z.strictObject({ ...compiled, kind: z.literal('executable'), output: str.optional() }),
-    z.strictObject({ ...compiled, kind: z.literal('static_library'), output: str.optional(), pic: z.boolean().optional() }),
+    z.strictObject({ ...compiled, ...libraryInstall, kind: z.literal('static_library'), output: str.optional(), pic: z.boolean().optional() }),
     z.strictObject({
       ...compiled,
+      ...libraryInstall,
       kind: z.literal('shared_library'),
       output: str.optional(),
       version: z.string().regex(/^\d+(\.\d+){0,2}$/, 'expected a version like "1", "1.2" or "1.2.3"').optional(),
@@ -84,6 +90,20 @@ export const targetSchema = z.discriminatedUnion(
       default: z.boolean().optional(),
     }),
     z.strictObject({
+      kind: z.literal('test'),
+      name: z.string().min(1, 'a target name cannot be empty'),
+      program: depRef,
+      args: strList.optional(),
+      env: z.record(str, str).optional(),
+      cwd: str.optional(),
+      timeout: z.number().positive().optional(),
+      suites: strList.optional(),
+      shouldFail: z.boolean().optional(),
+      exclusive: z.boolean().optional(),
+      deps: z.array(depRef).optional(),
+      data: strList.optional(),
+    }),
+    z.strictObject({
       kind: z.literal('dependency'),
       name: z.string().min(1, 'a target name cannot be empty'),
       recipe: recipeSchema.optional(),
@@ -94,7 +114,7 @@ export const targetSchema = z.discriminatedUnion(
       default: z.boolean().optional(),
     }),
   ],
-  { error: 'expected a target with kind executable, static_library, shared_library, object_set, action or dependency' },
+  { error: 'expected a target with kind executable, static_library, shared_library, object_set, action, dependency or test' },
 );
 
 const sanitizer = z.enum(['address', 'undefined', 'thread', 'leak', 'memory']);
@@ -127,6 +147,7 @@ export const buildSchema = z.strictObject({
   options: z.record(z.string().regex(identifier, 'option names are letters, digits, _ . -'), optionSchema).optional(),
   profiles: z.record(z.string().regex(identifier, 'profile names are letters, digits, _ . -'), profileSchema).optional(),
   settings: settingsSchema.optional(),
+  install: z.array(z.strictObject({ files: strList, dir: str, mode: z.number().int().min(0).max(0o7777).optional() })).optional(),
   targets: z.union([z.array(z.unknown()), z.custom<(...args: unknown[]) => unknown>((v) => typeof v === 'function')], {
     error: 'expected a list of targets or a function (ctx) => targets',
   }),

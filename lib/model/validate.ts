@@ -42,6 +42,8 @@ export interface Model {
   readonly settings: NormalizedSettings;
   /** Targets sorted by name. */
   readonly targets: readonly ModelTarget[];
+  /** Extra files to install. */
+  readonly install: readonly { readonly files: readonly string[]; readonly dir: string; readonly mode?: number }[];
   /** File (relative to root) and line of a field under the targets list, for later layers' diagnostics. */
   readonly locate: (segments: readonly PropertyKey[]) => { readonly file: string; readonly line: number } | undefined;
 }
@@ -182,6 +184,8 @@ export function validate(value: unknown, opts: ValidateOptions): Model {
     byName.set(mt.name, mt);
     targets.push(mt);
     // Targets referenced by object but not listed are part of the build too.
+    const prog = (t as Record<string, unknown>).program;
+    if (typeof prog === 'object' && prog !== null && !listed.some((l) => l.t === prog)) addTarget(prog, [...path, 'program']);
     for (const field of ['deps', 'publicDeps'] as const) {
       const list = (t as Record<string, unknown>)[field];
       if (!Array.isArray(list)) continue;
@@ -203,6 +207,7 @@ export function validate(value: unknown, opts: ValidateOptions): Model {
     profile,
     settings: normalizeSettings(build.settings),
     targets,
+    install: build.install ?? [],
     locate: (segments) => {
       const loc = locate(root, segments, src);
       return loc === undefined ? undefined : { file: rel(loc.file), line: loc.line };
@@ -254,12 +259,13 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 const targetFields: Record<string, readonly string[]> = {
-  executable: ['kind', 'name', 'sources', 'deps', 'publicDeps', 'public', 'default', 'cflags', 'defines', 'includeDirs', 'ldflags', 'libs', 'output'],
-  static_library: ['kind', 'name', 'sources', 'deps', 'publicDeps', 'public', 'default', 'cflags', 'defines', 'includeDirs', 'ldflags', 'libs', 'output', 'pic'],
-  shared_library: ['kind', 'name', 'sources', 'deps', 'publicDeps', 'public', 'default', 'cflags', 'defines', 'includeDirs', 'ldflags', 'libs', 'output', 'version', 'soname'],
+  executable: ['kind', 'name', 'sources', 'deps', 'publicDeps', 'public', 'default', 'cflags', 'defines', 'includeDirs', 'ldflags', 'libs', 'output', 'install'],
+  static_library: ['kind', 'name', 'sources', 'deps', 'publicDeps', 'public', 'default', 'cflags', 'defines', 'includeDirs', 'ldflags', 'libs', 'output', 'pic', 'install', 'installHeaders', 'headersSubdir', 'pkgConfig'],
+  shared_library: ['kind', 'name', 'sources', 'deps', 'publicDeps', 'public', 'default', 'cflags', 'defines', 'includeDirs', 'ldflags', 'libs', 'output', 'version', 'soname', 'install', 'installHeaders', 'headersSubdir', 'pkgConfig'],
   object_set: ['kind', 'name', 'sources', 'deps', 'publicDeps', 'public', 'default', 'cflags', 'defines', 'includeDirs', 'ldflags', 'libs'],
   action: ['kind', 'name', 'command', 'inputs', 'outputs', 'deps', 'description', 'default'],
   dependency: ['kind', 'name', 'recipe', 'pkgConfig', 'prefer', 'feature', 'ifMissing', 'default'],
+  test: ['kind', 'name', 'program', 'args', 'env', 'cwd', 'timeout', 'suites', 'shouldFail', 'exclusive', 'deps', 'data'],
 };
 const settingsFields = ['cflags', 'defines', 'includeDirs', 'ldflags', 'libs'];
 const profileFields = ['extends', 'cflags', 'defines', 'ldflags', 'sanitize', 'lto', 'strip', 'coverage'];
@@ -268,7 +274,7 @@ const profileFields = ['extends', 'cflags', 'defines', 'ldflags', 'sanitize', 'l
 function knownKeys(root: unknown, path: readonly PropertyKey[]): string[] {
   const last = path[path.length - 1];
   const parent = path[path.length - 2];
-  if (path.length === 0) return ['project', 'options', 'profiles', 'settings', 'targets'];
+  if (path.length === 0) return ['project', 'options', 'profiles', 'settings', 'install', 'targets'];
   if (last === 'project') return ['name', 'version'];
   if (last === 'public' || last === 'settings') return settingsFields;
   if (parent === 'profiles') return profileFields;

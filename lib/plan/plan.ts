@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ruleTables, type RuleTable, type TemplateElement } from '../../rules/index.ts';
 import type { Graph, GraphTarget } from '../resolve/graph.ts';
 import { inheritedFlags, planDependency } from './deps.ts';
+import { defaultInstallDirs, installManifest, testManifest, type InstallDirs } from './install.ts';
 import type { Arg, Edge, Rule, Steps } from './steps.ts';
 
 export interface PlanOptions {
@@ -23,6 +24,10 @@ export interface PlanOptions {
   readonly dependencies?: ReadonlyMap<string, { readonly key: string; readonly cached: boolean; readonly archive?: string; readonly cacheEntry: string }>;
   /** Parallel jobs for nested builds without a jobserver, and the depth of the dependency pools. */
   readonly jobs?: number;
+  /** Installation directories for `ninja install`. */
+  readonly installDirs?: InstallDirs;
+  /** The profile name, passed to `pogogen test` by the test edge. */
+  readonly profileArgs?: readonly string[];
 }
 
 export function plan(graph: Graph, opts: PlanOptions): Steps {
@@ -176,6 +181,21 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
 
   aliases.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const defaults = graph.targets.filter((t) => t.isDefault).flatMap((t) => (t.kind === 'object_set' ? (objectsOf.get(t.name) ?? []) : t.outputs));
+  // `ninja install` and `ninja test`: always-run edges (their outputs never exist) in the console pool, after what
+  // they need; the manifests they read are written at generation time.
+  const install = installManifest(graph, opts.installDirs ?? defaultInstallDirs);
+  const installFile = `${graph.outDir}/install.json`;
+  files.set(installFile, `${JSON.stringify(install, null, 2)}\n`);
+  rules.push({ name: 'pogogen_install', command: [...opts.self, 'install-files', installFile], description: 'INSTALL', pool: 'console' });
+  edges.push({ kind: 'action', rule: 'pogogen_install', target: 'install', outs: ['install'], ins: [], implicitIns: [installFile, ...install.needs], orderOnly: [], always: true });
+  const tests = testManifest(graph);
+  if (tests.tests.length > 0) {
+    const testFile = `${graph.outDir}/tests.json`;
+    files.set(testFile, `${JSON.stringify(tests, null, 2)}\n`);
+    rules.push({ name: 'pogogen_test', command: [...opts.self, 'test', '--no-build', ...(opts.profileArgs ?? [])], description: 'TEST', pool: 'console' });
+    edges.push({ kind: 'action', rule: 'pogogen_test', target: 'test', outs: ['test'], ins: [], implicitIns: [testFile, ...tests.needs], orderOnly: [], always: true });
+  }
+
   // Without a jobserver, nested dependency builds each get `jobs` and run one at a time beside ninja's own jobs;
   // configure steps are mostly serial shell work and may overlap each other.
   const jobs = opts.jobs ?? 2;

@@ -39,6 +39,8 @@ export interface Edge {
   readonly orderOnly: readonly string[];
   /** For compiles: the source file, root-relative. */
   readonly source?: string;
+  /** A command run on request whose output is a name, not a file (install, test): always runs, never in `all`. */
+  readonly always?: boolean;
 }
 
 export interface Steps {

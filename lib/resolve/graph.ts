@@ -3,7 +3,7 @@ import type { Model, NormalizedSettings } from '../model/validate.ts';
 
 import type { RecipeInput } from '../model/schema.ts';
 
-export type GraphTargetKind = 'executable' | 'static_library' | 'shared_library' | 'object_set' | 'action' | 'dependency';
+export type GraphTargetKind = 'executable' | 'static_library' | 'shared_library' | 'object_set' | 'action' | 'dependency' | 'test';
 
 /** How a dependency was resolved before the graph is built (pkg-config probe, recipe, or absent). */
 export type DependencyResolution =
@@ -64,7 +64,32 @@ export interface GraphTarget {
     readonly needs: readonly string[];
   };
   readonly dependency?: DependencyInfo;
+  readonly test?: TestInfo;
+  /** What `ninja install` puts in place for this target. */
+  readonly install?: {
+    /** The target's own output (executable or library). */
+    readonly self: boolean;
+    /** Public headers, root-relative. */
+    readonly headers: readonly string[];
+    readonly headersSubdir?: string;
+    readonly pkgConfig?: { readonly name: string; readonly description: string; readonly requires: readonly string[] };
+  };
   readonly isDefault: boolean;
+}
+
+export interface TestInfo {
+  /** The program: an executable's output or a script, root-relative. */
+  readonly program: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly cwd: string;
+  readonly timeout: number;
+  readonly suites: readonly string[];
+  readonly shouldFail: boolean;
+  readonly exclusive: boolean;
+  /** Files that must be built before the test runs. */
+  readonly needs: readonly string[];
+  readonly data: readonly string[];
 }
 
 export interface Graph {
@@ -77,4 +102,6 @@ export interface Graph {
   readonly targets: readonly GraphTarget[];
   /** Directories whose contents decide the build (globbed), root-relative. */
   readonly watchedDirs: readonly string[];
+  /** Extra files to install, expanded. */
+  readonly extraInstall: readonly { readonly files: readonly string[]; readonly dir: string; readonly mode?: number }[];
 }

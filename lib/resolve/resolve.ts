@@ -13,6 +13,9 @@ interface Exported {
 
 const emptySettings: NormalizedSettings = { cflags: [], defines: [], includeDirs: [], ldflags: [], libs: [] };
 
+/** Names of pogogen's own phony targets. */
+const reservedNames = new Set(['all', 'install', 'test', 'clean', 'help', 'build.ninja', 'Makefile']);
+
 /** Characters no backend can put in a path: ninja has no escape for them. */
 const unrepresentable = /[|\n\r\0]/;
 
@@ -42,22 +45,29 @@ export function resolve(model: Model, opts: ResolveOptions = {}): Graph {
   // Names and dependency edges.
   const depsOf = new Map<string, string[]>();
   for (const t of model.targets) {
+    if (reservedNames.has(t.name)) err(t, 'name', `the name "${t.name}" is reserved`, `pogogen defines ${[...reservedNames].map((n) => `"${n}"`).join(', ')} itself (ninja ${t.name})`);
     if (t.name.includes('/') || unrepresentable.test(t.name) || t.name.startsWith('.') || /[\x00-\x1f\x7f]/.test(t.name)) {
       err(t, 'name', `the name ${JSON.stringify(t.name)} cannot be used`, 'names may not contain "/", "|" or control characters, nor start with "."');
     }
     const names: string[] = [];
-    for (const field of ['deps', 'publicDeps'] as const) {
-      const list = (t as { deps?: readonly unknown[]; publicDeps?: readonly unknown[] })[field] ?? [];
+    const fields = t.kind === 'test' ? (['program', 'deps'] as const) : (['deps', 'publicDeps'] as const);
+    for (const field of fields) {
+      const raw = (t as { deps?: readonly unknown[]; publicDeps?: readonly unknown[]; program?: unknown })[field];
+      // A test's program may be a script path (it contains a "/"), not a target.
+      const list = field === 'program' ? (typeof raw === 'string' && raw.includes('/') ? [] : [raw]) : ((raw as readonly unknown[] | undefined) ?? []);
       list.forEach((d, i) => {
         const name = typeof d === 'string' ? d : (d as { name: string }).name;
         const dep = byName.get(name);
         if (dep === undefined) {
           const guess = closest(name, byName.keys());
-          err(t, `${field}[${i}]`, `unknown dependency "${name}"`, guess === undefined ? `targets: ${[...byName.keys()].join(', ')}` : `did you mean "${guess}"?`);
+          err(t, field === 'program' ? 'program' : `${field}[${i}]`, `unknown ${field === 'program' ? 'program' : 'dependency'} "${name}"`, guess === undefined ? `targets: ${[...byName.keys()].join(', ')}` : `did you mean "${guess}"?`);
           return;
         }
-        if (dep.name === t.name) return err(t, `${field}[${i}]`, 'a target cannot depend on itself');
-        if (dep.kind === 'executable' && t.kind !== 'action') return err(t, `${field}[${i}]`, `cannot link executable "${name}"`, 'only an action may depend on an executable (e.g. to run a generator it builds)');
+        const at = field === 'program' ? 'program' : `${field}[${i}]`;
+        if (dep.name === t.name) return err(t, at, 'a target cannot depend on itself');
+        if (field === 'program' && dep.kind !== 'executable') return err(t, at, `"${name}" is a ${dep.kind.replace('_', ' ')}, not an executable`, 'a test runs an executable target or a script path');
+        if (dep.kind === 'test') return err(t, at, `cannot depend on test "${name}"`);
+        if (dep.kind === 'executable' && t.kind !== 'action' && t.kind !== 'test') return err(t, at, `cannot link executable "${name}"`, 'only an action or a test may depend on an executable (e.g. to run a generator it builds)');
         if (!names.includes(name)) names.push(name);
       });
     }
@@ -107,6 +117,7 @@ export function resolve(model: Model, opts: ResolveOptions = {}): Graph {
         break;
       }
       case 'object_set':
+      case 'test':
         outputsOf.set(t.name, { outputs: [] });
         break;
       case 'dependency': {
@@ -145,6 +156,8 @@ export function resolve(model: Model, opts: ResolveOptions = {}): Graph {
     let result: Exported;
     if (t.kind === 'action') {
       result = { settings: { ...emptySettings, includeDirs: [genDir] }, generated: outputsOf.get(name)!.outputs };
+    } else if (t.kind === 'test') {
+      result = { settings: emptySettings, generated: [] };
     } else if (t.kind === 'dependency') {
       const info = depInfo.get(name);
       result = { settings: info === undefined ? emptySettings : dependencySettings(t, info), generated: info?.stamp === undefined ? [] : [info.stamp] };
@@ -179,6 +192,35 @@ export function resolve(model: Model, opts: ResolveOptions = {}): Graph {
       if (info !== undefined) targets.push({ ...base, dependency: info, isDefault: t.default ?? false });
       continue;
     }
+    if (t.kind === 'test') {
+      const programTarget = typeof t.program === 'string' && t.program.includes('/') ? undefined : typeof t.program === 'string' ? t.program : t.program.name;
+      const program = programTarget === undefined ? normalize(t.program as string) : outputsOf.get(programTarget)?.output;
+      if (programTarget === undefined && !tree.exists(program!)) err(t, 'program', `script "${String(t.program)}" does not exist`);
+      const data = t.data === undefined ? [] : tree.expand(t.data);
+      if (t.data !== undefined) {
+        for (const m of (data as { missing: string[] }).missing) err(t, 'data', `data file "${m}" does not exist`);
+        for (const g of (data as { emptyGlobs: string[] }).emptyGlobs) err(t, 'data', `glob "${g}" matches no file`);
+      }
+      const pathOf = (name: string): string | undefined => outputsOf.get(name)?.output;
+      const args = (t.args ?? []).map((a) => a.replace(/\{path:([^}]+)\}/g, (whole, n: string) => pathOf(n) ?? (err(t, 'args', `"${whole}" names no target with an output`), whole)).replace(/\{root\}/g, model.root));
+      targets.push({
+        ...base,
+        test: {
+          program: program ?? '',
+          args,
+          env: t.env ?? {},
+          cwd: t.cwd === undefined ? '.' : normalize(t.cwd),
+          timeout: t.timeout ?? 30,
+          suites: t.suites ?? [],
+          shouldFail: t.shouldFail ?? false,
+          exclusive: t.exclusive ?? false,
+          needs: deps.flatMap((d) => outputsOf.get(d)?.outputs ?? []),
+          data: Array.isArray(data) ? [] : data.files,
+        },
+        isDefault: false,
+      });
+      continue;
+    }
     const r = tree.expand(t.sources);
     if (r.missing.length > 0) err(t, 'sources', `missing source file${r.missing.length > 1 ? 's' : ''}: ${r.missing.join(', ')}`);
     for (const g of r.emptyGlobs) err(t, 'sources', `glob "${g}" matches no file`);
@@ -190,8 +232,22 @@ export function resolve(model: Model, opts: ResolveOptions = {}): Graph {
     const compile = concatSettings([model.settings, own, pub, fromDeps.settings]);
     compile.includeDirs.forEach((d) => checkPath(t, 'includeDirs', d));
     const compiled = { sources, compile: { ...compile, includeDirs: compile.includeDirs.map(normalize) }, generated: fromDeps.generated, pic: t.kind === 'shared_library' || (t.kind === 'static_library' && (t.pic ?? true)) };
+    let install: GraphTarget['install'];
+    if (t.install === true || ((t.kind === 'static_library' || t.kind === 'shared_library') && (t.installHeaders !== undefined || t.pkgConfig !== undefined))) {
+      const lib = t.kind === 'static_library' || t.kind === 'shared_library' ? t : undefined;
+      const headers = lib?.installHeaders === undefined ? { files: [] as string[], missing: [] as string[], emptyGlobs: [] as string[] } : tree.expand(lib.installHeaders);
+      for (const m of headers.missing) err(t, 'installHeaders', `header "${m}" does not exist`);
+      for (const g of headers.emptyGlobs) err(t, 'installHeaders', `glob "${g}" matches no file`);
+      install = {
+        self: t.install === true,
+        headers: headers.files,
+        ...(lib?.headersSubdir === undefined ? {} : { headersSubdir: normalize(lib.headersSubdir) }),
+        ...(lib?.pkgConfig === undefined ? {} : { pkgConfig: { name: lib.pkgConfig.name ?? t.name, description: lib.pkgConfig.description ?? `${t.name} library`, requires: lib.pkgConfig.requires ?? [] } }),
+      };
+    }
     const g: GraphTarget = {
       ...base,
+      ...(install === undefined ? {} : { install }),
       compiled,
       ...(t.kind === 'executable' || t.kind === 'shared_library' ? { link: linkInfo(t.name, byName, depsOf, model.settings, depInfo) } : {}),
       ...(o.shared === undefined ? {} : { shared: o.shared }),
@@ -200,7 +256,14 @@ export function resolve(model: Model, opts: ResolveOptions = {}): Graph {
     targets.push(g);
   }
   if (diags.length > 0) throw new DiagnosticsError(diags);
-  return { model, outDir, genDir, targets, watchedDirs: [...tree.watchedDirs].sort() };
+  const extraInstall = model.install.map((entry, i) => {
+    const r = tree.expand(entry.files);
+    for (const m of r.missing) diags.push({ file: 'build.pogo.ts', path: `install[${i}].files`, message: `file "${m}" to install does not exist` });
+    for (const g of r.emptyGlobs) diags.push({ file: 'build.pogo.ts', path: `install[${i}].files`, message: `glob "${g}" matches no file` });
+    return { files: r.files, dir: entry.dir, ...(entry.mode === undefined ? {} : { mode: entry.mode }) };
+  });
+  if (diags.length > 0) throw new DiagnosticsError(diags);
+  return { model, outDir, genDir, targets, watchedDirs: [...tree.watchedDirs].sort(), extraInstall };
 }
 
 /**
@@ -233,7 +296,7 @@ function linkInfo(
   for (const n of order) {
     if (n === name) continue;
     const t = byName.get(n)!;
-    if (t.kind === 'action' || t.kind === 'executable') continue;
+    if (t.kind === 'action' || t.kind === 'executable' || t.kind === 'test') continue;
     if (t.kind === 'dependency') {
       const info = depInfo.get(n);
       if (info === undefined) continue;

@@ -56,7 +56,7 @@ export default defineBuild({
 });
 `,
   );
-  const env = { CC: slowcc, POGOGEN_CACHE: path.join(work, 'cache') };
+  const env = { CC: slowcc, POGOGEN_CACHE: path.join(work, 'cache'), POGOGEN_NINJA: npmNinja()! };
   t.equal(pogogen(dir, [], env).code, 0);
 
   // Sample the number of running slowcc processes every 50 ms while the build runs.

@@ -84,7 +84,7 @@ export function writeMake(steps: Steps): MakeOutput {
 
   // Directories, created once each as order-only prerequisites so -jN never races on mkdir.
   const dirs = new Set<string>();
-  for (const e of steps.edges) for (const o of e.outs) dirs.add(path.posix.dirname(o));
+  for (const e of steps.edges) if (e.always !== true) for (const o of e.outs) dirs.add(path.posix.dirname(o));
   const sortedDirs = [...dirs].sort();
   line(`${p(sortedDirs)}:`);
   line('\t$(Q)mkdir -p $@');
@@ -95,7 +95,8 @@ export function writeMake(steps: Steps): MakeOutput {
     const r = rules.get(e.rule)!;
     const cmd = cmdFile(r);
     const prereqs = [...e.ins, ...e.implicitIns, cmd];
-    const orderOnly = [...new Set([...e.outs.map((o) => path.posix.dirname(o)), ...e.orderOnly])];
+    const orderOnly = [...new Set([...(e.always === true ? [] : e.outs.map((o) => path.posix.dirname(o))), ...e.orderOnly])];
+    if (e.always === true) line(`.PHONY: ${p(e.outs)}`);
     const sep = e.outs.length > 1 ? '&:' : ':';
     line(`${p(e.outs)} ${sep} ${p(prereqs)} | ${p(orderOnly)}`);
     // The same progress text as ninja's description.

@@ -55,7 +55,7 @@ export function writeNinja(steps: Steps): string {
 
   const taken = new Set(steps.edges.flatMap((e) => e.outs));
   for (const a of steps.aliases) if (!taken.has(a.name)) w.build([a.name], 'phony', a.outputs);
-  if (!taken.has('all')) w.build(['all'], 'phony', steps.edges.flatMap((e) => e.outs));
+  if (!taken.has('all')) w.build(['all'], 'phony', steps.edges.filter((e) => e.always !== true).flatMap((e) => e.outs));
   w.default(steps.defaults);
   return w.toString();
 }
