@@ -27,15 +27,12 @@ t.test('liburing from the Debian source package builds into the demo', { skip: w
   const dir = path.join(work, 'demo');
   fs.mkdirSync(dir);
   fs.cpSync(path.join(repo, 'examples'), path.join(dir, 'examples'), { recursive: true });
-  const description = fs
-    .readFileSync(path.join(repo, 'build.pogo.ts'), 'utf8')
-    .replace(
-      "import { action, defineBuild, dependency, executable, option, recipes, staticLibrary } from 'pogogen';",
-      `import { action, defineBuild, dependency, executable, option, recipe, recipes, staticLibrary } from 'pogogen';
-const debianLiburing = recipe({ ...recipes.liburing, version: '${version}', source: { urls: ['file://${path.join(src, file)}'], sha256: '${sha256}' } });`,
-    )
-    .replace('recipe: recipes.liburing,', "recipe: debianLiburing, prefer: 'source',");
-  t.not(description, fs.readFileSync(path.join(repo, 'build.pogo.ts'), 'utf8'), 'the demo description was adapted');
+  // The demo's own description, with its liburing recipe pointed at Debian's tarball and preferred over the system.
+  const original = fs.readFileSync(path.join(repo, 'build.pogo.ts'), 'utf8');
+  const description = `import { recipe as pogoRecipe, recipes as pogoRecipes } from 'pogogen';
+const debianLiburing = pogoRecipe({ ...pogoRecipes.liburing, version: '${version}', source: { urls: ['file://${path.join(src, file)}'], sha256: '${sha256}' } });
+${original.replace('recipe: recipes.liburing,', "recipe: debianLiburing, prefer: 'source',")}`;
+  t.match(description, /recipe: debianLiburing, prefer: 'source'/, 'the demo description was adapted');
   fs.writeFileSync(path.join(dir, 'build.pogo.ts'), description);
   const env = { POGOGEN_CACHE: path.join(work, 'cache') };
 
