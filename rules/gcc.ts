@@ -7,6 +7,7 @@ export const gcc: RuleTable = {
   archive: ['rm', '-f', '{out}', { raw: '&&' }, '{ar}', 'rcsD', '{out}', '{in}'],
   link: ['{cc}', '-o', '{out}', '{in}', '{ldflags}', '{libs}'],
   linkShared: ['{cc}', '-shared', '{soname}', '-o', '{out}', '{in}', '{ldflags}', '{libs}'],
+  splitDebug: ['objcopy', '--only-keep-debug', '{in}', '{debug}', { raw: '&&' }, 'objcopy', '--strip-all', '--add-gnu-debuglink={debug}', '{in}', '{out}'],
   ar: { plain: ['ar'], lto: ['gcc-ar'] },
   flags: {
     define: (d) => `-D${d}`,
@@ -23,6 +24,10 @@ export const gcc: RuleTable = {
     coverage: { compile: ['--coverage'], link: ['--coverage'] },
     strip: ['-s'],
     rpath: (dir) => `-Wl,-rpath,${dir}`,
+    march: (cpu) => `-march=${cpu}`,
+    mtune: (cpu) => `-mtune=${cpu}`,
+    debug: ['-g'],
+    filePrefixMap: (from, to) => `-ffile-prefix-map=${from}=${to}`,
     soname: (name) => `-Wl,-soname,${name}`,
   },
 };

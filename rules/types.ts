@@ -17,6 +17,8 @@ export interface RuleTable {
   readonly link: readonly TemplateElement[];
   /** Link a shared library. */
   readonly linkShared: readonly TemplateElement[];
+  /** Move debug info into `{debug}` and leave `{out}` stripped with a .gnu_debuglink to it. */
+  readonly splitDebug: readonly TemplateElement[];
   /** Archiver command: plain, and the LTO-aware one (plugin-loading wrapper). */
   readonly ar: { readonly plain: readonly string[]; readonly lto: readonly string[] };
   readonly flags: {
@@ -29,6 +31,11 @@ export interface RuleTable {
     readonly coverage: { readonly compile: readonly string[]; readonly link: readonly string[] };
     readonly strip: readonly string[];
     readonly rpath: (dir: string) => string;
+    readonly march: (cpu: string) => string;
+    readonly mtune: (cpu: string) => string;
+    /** Debug info to keep when splitting it out of a stripped binary. */
+    readonly debug: readonly string[];
+    readonly filePrefixMap: (from: string, to: string) => string;
     readonly soname: (name: string) => string;
   };
 }

@@ -143,6 +143,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     platform: process.platform as Platform,
   });
   log(`validated ${model.targets.length} target(s), profile ${model.profile.name}`);
+  if (model.profile.march === 'native') io.err(`pogogen: warning: profile ${model.profile.name} builds for this machine's CPU only (-march=native), into out/${model.profile.name}.native/: do not ship it\n`);
 
   // Dependencies: system or source, cached or to build; fetched now so the build itself needs no network.
   const cacheDir = defaultCacheDir();
@@ -207,6 +208,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     self: rt.self,
     dependencies: selected.builds,
     jobs: os.availableParallelism(),
+    memoryBytes: os.totalmem(),
     installDirs: { ...defaultInstallDirs, ...args.installDirs },
     profileArgs: ['--profile', model.profile.name],
   });

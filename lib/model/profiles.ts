@@ -11,11 +11,18 @@ export interface Profile {
   readonly lto: boolean;
   readonly strip: boolean;
   readonly coverage: boolean;
+  /** Keep debug info in `<binary>.debug` beside a stripped binary (objcopy + .gnu_debuglink). */
+  readonly splitDebug: boolean;
+  /** `-ffile-prefix-map=<root>=.`: no checkout path in the output, so two checkouts build identical binaries. */
+  readonly reproducible: boolean;
+  /** `-march=`; `native` is marked in the output directory (`out/<profile>.native`) so it is never shipped by mistake. */
+  readonly march?: string;
+  readonly mtune?: string;
 }
 
 export const builtinProfiles: Readonly<Record<string, ProfileInput>> = {
   development: { cflags: ['-O0', '-g3', '-Wall', '-Wextra'], sanitize: ['address', 'undefined'] },
-  production: { cflags: ['-O3'], defines: ['NDEBUG'], lto: true, strip: true },
+  production: { cflags: ['-O3'], defines: ['NDEBUG'], lto: true, strip: true, reproducible: true },
   testing: { cflags: ['-O1', '-g'], defines: ['TESTING'], coverage: true },
 };
 
@@ -66,6 +73,10 @@ export function mergeProfile(
     lto: fields.lto ?? false,
     strip: fields.strip ?? false,
     coverage: fields.coverage ?? false,
+    splitDebug: fields.splitDebug ?? false,
+    reproducible: fields.reproducible ?? false,
+    ...(fields.march === undefined ? {} : { march: fields.march }),
+    ...(fields.mtune === undefined ? {} : { mtune: fields.mtune }),
   };
 }
 

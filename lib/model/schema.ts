@@ -126,6 +126,10 @@ export const profileSchema = z.strictObject({
   sanitize: z.array(sanitizer).optional(),
   lto: z.boolean().optional(),
   strip: z.boolean().optional(),
+  splitDebug: z.boolean().optional(),
+  reproducible: z.boolean().optional(),
+  march: z.string().regex(/^[A-Za-z0-9_.+-]+$/, 'expected a CPU name such as "native" or "x86-64-v3"').optional(),
+  mtune: z.string().regex(/^[A-Za-z0-9_.+-]+$/, 'expected a CPU name such as "generic"').optional(),
   coverage: z.boolean().optional(),
 });
 

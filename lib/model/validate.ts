@@ -140,6 +140,12 @@ export function validate(value: unknown, opts: ValidateOptions): Model {
     if (merged.unknown === profileName) diags.push({ file: '<command line>', path: '--profile', message: `unknown profile "${opts.profile}"`, help: guess !== undefined ? `did you mean "${guess}"?` : `profiles: ${names.join(', ')}` });
     else diags.push(at(value, ['profiles', merged.from, 'extends'], `profile "${merged.from}" extends unknown profile "${merged.unknown}"`, guess === undefined ? undefined : `did you mean "${guess}"?`));
   } else profile = merged;
+  if (profile !== undefined) {
+    const san = profile.sanitize;
+    if (san.includes('memory') && opts.toolchain.family !== 'clang') diags.push(at(value, ['profiles', profile.name, 'sanitize'], 'the memory sanitizer needs clang', 'use CC=clang, or drop "memory"'));
+    if (san.includes('thread') && (san.includes('address') || san.includes('leak'))) diags.push(at(value, ['profiles', profile.name, 'sanitize'], `the thread sanitizer cannot be combined with ${san.includes('address') ? 'address' : 'leak'}`, 'use a separate profile for each'));
+    if (san.includes('memory') && san.includes('address')) diags.push(at(value, ['profiles', profile.name, 'sanitize'], 'the memory sanitizer cannot be combined with address'));
+  }
   if (diags.length > 0 || profile === undefined) throw new DiagnosticsError(diags);
 
   // Targets: a list, or a function of the build context.
@@ -268,7 +274,7 @@ const targetFields: Record<string, readonly string[]> = {
   test: ['kind', 'name', 'program', 'args', 'env', 'cwd', 'timeout', 'suites', 'shouldFail', 'exclusive', 'deps', 'data'],
 };
 const settingsFields = ['cflags', 'defines', 'includeDirs', 'ldflags', 'libs'];
-const profileFields = ['extends', 'cflags', 'defines', 'ldflags', 'sanitize', 'lto', 'strip', 'coverage'];
+const profileFields = ['extends', 'cflags', 'defines', 'ldflags', 'sanitize', 'lto', 'strip', 'coverage', 'splitDebug', 'reproducible', 'march', 'mtune'];
 
 /** The fields allowed where an unknown key was found, for the "did you mean" help. */
 function knownKeys(root: unknown, path: readonly PropertyKey[]): string[] {

@@ -15,6 +15,8 @@ export function inheritedFlags(profile: Profile, table: RuleTable): { cflags: st
   return {
     cflags: [
       ...keep,
+      ...(profile.march === undefined ? [] : [table.flags.march(profile.march)]),
+      ...(profile.mtune === undefined ? [] : [table.flags.mtune(profile.mtune)]),
       ...profile.defines.filter((d) => d === 'NDEBUG').map(table.flags.define),
       ...san.compile,
       ...(profile.coverage ? table.flags.coverage.compile : []),

@@ -26,6 +26,8 @@ export interface PlanOptions {
   readonly jobs?: number;
   /** Installation directories for `ninja install`. */
   readonly installDirs?: InstallDirs;
+  /** Physical memory, for sizing the LTO link pool. */
+  readonly memoryBytes?: number;
   /** The profile name, passed to `pogogen test` by the test edge. */
   readonly profileArgs?: readonly string[];
 }
@@ -49,6 +51,12 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
   const sanitize = table.flags.sanitize(profile.sanitize);
   const profileCompile = [
     ...profile.cflags,
+    ...(profile.march === undefined ? [] : [table.flags.march(profile.march)]),
+    ...(profile.mtune === undefined ? [] : [table.flags.mtune(profile.mtune)]),
+    // Split debug info needs debug info to split, whatever the profile's own flags say.
+    ...(profile.splitDebug && !profile.cflags.some((f) => /^-g(?!0)/.test(f)) ? table.flags.debug : []),
+    // Paths in debug info and __FILE__ become relative to the project, so checkouts build identical files.
+    ...(profile.reproducible ? [table.flags.filePrefixMap(graph.model.root, '.')] : []),
     ...profile.defines.map(table.flags.define),
     ...sanitize.compile,
     ...(profile.lto ? table.flags.lto.compile : []),
@@ -116,21 +124,33 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
         }
         // $ORIGIN keeps the binary runnable from out/ and after installing bin/ and lib/ side by side.
         const rpath = link.needsRpath ? [table.flags.rpath(t.kind === 'executable' ? '$ORIGIN/../lib' : '$ORIGIN')] : [];
-        const ldflags = [...profileLink, ...(profile.strip ? table.flags.strip : []), ...rpath, ...link.ldflags, ...opts.env.ldflags];
+        // With split debug info the link keeps it; the split step strips.
+        const split = profile.splitDebug;
+        const ldflags = [...profileLink, ...(profile.strip && !split ? table.flags.strip : []), ...rpath, ...link.ldflags, ...opts.env.ldflags];
+        const linkOut = split ? `${path.posix.dirname(t.output!)}/.unstripped/${path.posix.basename(t.output!)}` : t.output!;
+        // LTO links run the optimiser: a pool sized by memory keeps parallel links from exhausting RAM.
+        const linkPool = profile.lto ? 'lto_link' : undefined;
         const libs = link.libs.map(table.flags.lib);
         const name = ruleName('link', t.name);
         if (t.kind === 'executable') {
-          rules.push({ name, command: fill(table.link, { cc: opts.toolchain.cc, ldflags, libs }), description: 'LINK {out}' });
-          edges.push({ kind: 'link', rule: name, target: t.name, outs: [t.output!], ins, implicitIns, orderOnly: [] });
+          rules.push({ name, command: fill(table.link, { cc: opts.toolchain.cc, ldflags, libs }), description: 'LINK {out}', ...(linkPool === undefined ? {} : { pool: linkPool }) });
+          edges.push({ kind: 'link', rule: name, target: t.name, outs: [linkOut], ins, implicitIns, orderOnly: [] });
         } else {
           const shared = t.shared!;
-          rules.push({ name, command: fill(table.linkShared, { cc: opts.toolchain.cc, ldflags, libs, soname: [table.flags.soname(shared.soname)] }), description: 'SOLINK {out}' });
-          edges.push({ kind: 'link_shared', rule: name, target: t.name, outs: [t.output!], ins, implicitIns, orderOnly: [] });
+          rules.push({ name, command: fill(table.linkShared, { cc: opts.toolchain.cc, ldflags, libs, soname: [table.flags.soname(shared.soname)] }), description: 'SOLINK {out}', ...(linkPool === undefined ? {} : { pool: linkPool }) });
+          edges.push({ kind: 'link_shared', rule: name, target: t.name, outs: [linkOut], ins, implicitIns, orderOnly: [] });
           if (shared.links.length > 0) {
             const ln = ruleName('ln', t.name);
             rules.push({ name: ln, command: ['ln', '-sf', path.posix.basename(t.output!), '{out}'], description: 'LN {out}' });
             for (const l of t.outputs.slice(1)) edges.push({ kind: 'symlink', rule: ln, target: t.name, outs: [l], ins: [], implicitIns: [t.output!], orderOnly: [] });
           }
+        }
+        if (split) {
+          const debug = `${t.output!}.debug`;
+          const sub = (el: TemplateElement): Arg => (typeof el === 'string' ? el.replace('{in}', linkOut).replace('{out}', t.output!).replace('{debug}', debug) : el);
+          const splitRule = ruleName('split', t.name);
+          rules.push({ name: splitRule, command: table.splitDebug.map(sub), description: 'SPLIT {out}' });
+          edges.push({ kind: 'link', rule: splitRule, target: t.name, outs: [t.output!, debug], ins: [linkOut], implicitIns: [], orderOnly: [] });
         }
         aliases.push({ name: t.name, outputs: [...t.outputs] });
         break;
@@ -200,6 +220,11 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
   // configure steps are mostly serial shell work and may overlap each other.
   const jobs = opts.jobs ?? 2;
   const pools = edges.some((e) => e.kind === 'dependency') ? [{ name: 'dep_build', depth: 1 }, { name: 'dep_configure', depth: Math.max(1, jobs) }] : [];
+  if (rules.some((r) => r.pool === 'lto_link')) {
+    // About 2 GiB per parallel LTO link (gcc's WPA on a large program), never more links than cores.
+    const byMemory = Math.floor((opts.memoryBytes ?? 8 * 2 ** 30) / (2 * 2 ** 30));
+    pools.push({ name: 'lto_link', depth: Math.max(1, Math.min(jobs, byMemory)) });
+  }
   return { root: graph.model.root, outDir: graph.outDir, rules, edges, aliases, defaults, regen: opts.regen, pools, files };
 }
 

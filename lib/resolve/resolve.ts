@@ -26,7 +26,8 @@ export interface ResolveOptions {
 
 export function resolve(model: Model, opts: ResolveOptions = {}): Graph {
   const diags: Diagnostic[] = [];
-  const outDir = `out/${model.profile.name}`;
+  // A binary for this machine's CPU only lives apart from the portable ones, so nobody ships it by mistake.
+  const outDir = `out/${model.profile.name}${model.profile.march === 'native' ? '.native' : ''}`;
   const genDir = `${outDir}/gen`;
   const tree = new SourceTree(model.root);
   const byName = new Map(model.targets.map((t) => [t.name, t]));
