@@ -10,5 +10,6 @@ export const clang: RuleTable = {
   flags: {
     ...gcc.flags,
     lto: { compile: ['-flto=thin'], link: ['-flto=thin'] },
+    pgo: { generate: ['-fprofile-instr-generate'], generateLink: ['-fprofile-instr-generate'], use: (profdata) => [`-fprofile-instr-use=${profdata}`], format: 'profdata' },
   },
 };

@@ -28,6 +28,9 @@ export const gcc: RuleTable = {
     mtune: (cpu) => `-mtune=${cpu}`,
     debug: ['-g'],
     filePrefixMap: (from, to) => `-ffile-prefix-map=${from}=${to}`,
+    // Atomic counters keep multi-threaded training runs exact; partial training keeps untrained code optimised
+    // for size/speed as if there were no profile instead of treating it as never executed.
+    pgo: { generate: ['-fprofile-generate', '-fprofile-update=atomic'], generateLink: ['-fprofile-generate'], use: () => ['-fprofile-use', '-fprofile-partial-training'], format: 'gcda' },
     soname: (name) => `-Wl,-soname,${name}`,
   },
 };

@@ -36,6 +36,14 @@ export interface RuleTable {
     /** Debug info to keep when splitting it out of a stripped binary. */
     readonly debug: readonly string[];
     readonly filePrefixMap: (from: string, to: string) => string;
+    /** Profile-guided optimisation: instrumenting compile and link flags, and the flags using a profile. */
+    readonly pgo: {
+      readonly generate: readonly string[];
+      readonly generateLink: readonly string[];
+      /** gcc reads `<object>.gcda` beside each object (no file given); clang reads one merged .profdata. */
+      readonly use: (profdata: string | undefined) => string[];
+      readonly format: 'gcda' | 'profdata';
+    };
     readonly soname: (name: string) => string;
   };
 }

@@ -2,7 +2,7 @@
 
 export class UsageError extends Error {}
 
-export type Command = 'generate' | 'targets' | 'build' | 'fetch' | 'dep-step' | 'install' | 'install-files' | 'test' | 'help' | 'version';
+export type Command = 'generate' | 'targets' | 'build' | 'fetch' | 'dep-step' | 'install' | 'install-files' | 'test' | 'pgo' | 'help' | 'version';
 
 export interface CliArgs {
   readonly command: Command;
@@ -95,7 +95,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     // Everything after `build` belongs to ninja: pogogen's own options come before the command.
-    if (command === 'build' || command === 'dep-step' || command === 'install-files') {
+    if (command === 'build' || command === 'dep-step' || command === 'install-files' || command === 'pgo') {
       rest.push(a);
       continue;
     }
@@ -176,7 +176,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
           throw new UsageError(`unknown option "${a}"`);
         } else if (/^-j\d+$/.test(flag)) {
           jobs = positiveInt(flag.slice(2), '-j');
-        } else if (command === undefined && ['targets', 'build', 'fetch', 'dep-step', 'install', 'install-files', 'test', 'help', 'generate', 'version'].includes(a)) {
+        } else if (command === undefined && ['targets', 'build', 'fetch', 'dep-step', 'install', 'install-files', 'test', 'pgo', 'help', 'generate', 'version'].includes(a)) {
           command = a as Command;
         } else {
           throw new UsageError(`unexpected argument "${a}"`);

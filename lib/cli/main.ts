@@ -24,6 +24,7 @@ import { fetchArchive } from '../deps/index.ts';
 import { progressBar } from './progress.ts';
 import { defaultInstallDirs, type InstallManifest, type TestManifest } from '../plan/install.ts';
 import { describeInstall, install } from './install.ts';
+import { collect as pgoCollect, train as pgoTrain } from './pgo.ts';
 import { runTests, toJunit, toTap } from './testrun.ts';
 import { formatLock, parseLock, updateLock } from '../deps/lock.ts';
 import { selectDependencies } from '../deps/select.ts';
@@ -105,6 +106,16 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   const stateDir = path.join(root, 'out', '.pogogen');
   if (args.command === 'build') return build(args, rt, io, root);
   if (args.command === 'dep-step') return depStep(args, io);
+  if (args.command === 'pgo') {
+    const [what, file] = args.rest;
+    if ((what !== 'train' && what !== 'collect') || file === undefined) {
+      io.err('pogogen: pgo needs train|collect and a plan file (run by ninja)\n');
+      return 2;
+    }
+    const problem = what === 'train' ? pgoTrain(file) : pgoCollect(file);
+    if (problem !== undefined) io.err(`pogogen: error: PGO ${problem}\n`);
+    return problem === undefined ? 0 : 1;
+  }
   if (args.command === 'install-files') {
     const manifest = JSON.parse(fs.readFileSync(path.resolve(root, args.rest[0] ?? ''), 'utf8')) as InstallManifest;
     install(manifest, root, process.env.DESTDIR ?? '', (line) => io.out(`${line}\n`));

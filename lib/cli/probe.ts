@@ -8,6 +8,7 @@ import type { Toolchain } from '../model/validate.ts';
 
 export interface ProbedToolchain extends Toolchain {
   readonly ltoAr?: readonly string[];
+  readonly profdata?: readonly string[];
 }
 
 /** The first executable called `name` on PATH (or `name` itself when it contains a slash). */
@@ -62,7 +63,8 @@ export function probeCompiler(cc: readonly string[], cacheFile: string, log: (li
     const major = macro('__clang_major__') ?? '0';
     const version = `${major}.${macro('__clang_minor__') ?? 0}.${macro('__clang_patchlevel__') ?? 0}`;
     const ar = which('llvm-ar') ?? which(`llvm-ar-${major}`);
-    toolchain = { family: 'clang', version, cc: [...cc], ...(ar === undefined ? {} : { ltoAr: [path.basename(ar)] }) };
+    const profdata = which('llvm-profdata') ?? which(`llvm-profdata-${major}`);
+    toolchain = { family: 'clang', version, cc: [...cc], ...(ar === undefined ? {} : { ltoAr: [path.basename(ar)] }), ...(profdata === undefined ? {} : { profdata: [path.basename(profdata)] }) };
   } else if (macro('__GNUC__') !== undefined) {
     const version = `${macro('__GNUC__')}.${macro('__GNUC_MINOR__') ?? 0}.${macro('__GNUC_PATCHLEVEL__') ?? 0}`;
     toolchain = { family: 'gcc', version, cc: [...cc] };

@@ -73,6 +73,11 @@ interface LibraryInstall {
 /** An executable, written to `out/<profile>/bin/<name>`. */
 export interface ExecutableSpec extends CompiledTarget {
   readonly kind: 'executable';
+  /**
+   * Profile-guided optimisation: in a profile with `pgo: true`, an instrumented build of this program (and the
+   * static libraries it links) runs these trainings, and the final build uses the profile they recorded.
+   */
+  readonly pgo?: { readonly training: readonly { readonly args?: readonly string[]; readonly env?: Readonly<Record<string, string>> }[] };
   /** Output file name if not the target name. */
   readonly output?: string;
 }
@@ -273,6 +278,15 @@ export interface ProfileSpec {
   readonly strip?: boolean;
   /** Coverage instrumentation (`--coverage`). */
   readonly coverage?: boolean;
+  /** Keep debug info in `<binary>.debug` beside the stripped binary. */
+  readonly splitDebug?: boolean;
+  /** No checkout path in the output (`-ffile-prefix-map`); on in production. */
+  readonly reproducible?: boolean;
+  /** `-march=` (e.g. `native`: built into `out/<profile>.native/`) and `-mtune=`. */
+  readonly march?: string;
+  readonly mtune?: string;
+  /** Profile-guided optimisation of executables that declare `pgo` trainings. */
+  readonly pgo?: boolean;
 }
 
 /** Declares a boolean option: `-D name=true|false`. */

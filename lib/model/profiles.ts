@@ -18,6 +18,8 @@ export interface Profile {
   /** `-march=`; `native` is marked in the output directory (`out/<profile>.native`) so it is never shipped by mistake. */
   readonly march?: string;
   readonly mtune?: string;
+  /** Profile-guided optimisation for executables with trainings. */
+  readonly pgo: boolean;
 }
 
 export const builtinProfiles: Readonly<Record<string, ProfileInput>> = {
@@ -75,6 +77,7 @@ export function mergeProfile(
     coverage: fields.coverage ?? false,
     splitDebug: fields.splitDebug ?? false,
     reproducible: fields.reproducible ?? false,
+    pgo: fields.pgo ?? false,
     ...(fields.march === undefined ? {} : { march: fields.march }),
     ...(fields.mtune === undefined ? {} : { mtune: fields.mtune }),
   };

@@ -68,7 +68,12 @@ export type RecipeInput = z.infer<typeof recipeSchema>;
 export const targetSchema = z.discriminatedUnion(
   'kind',
   [
-    z.strictObject({ ...compiled, kind: z.literal('executable'), output: str.optional() }),
+    z.strictObject({
+      ...compiled,
+      kind: z.literal('executable'),
+      output: str.optional(),
+      pgo: z.strictObject({ training: z.array(z.strictObject({ args: strList.optional(), env: z.record(str, str).optional() })).min(1, 'PGO needs at least one training run') }).optional(),
+    }),
     z.strictObject({ ...compiled, ...libraryInstall, kind: z.literal('static_library'), output: str.optional(), pic: z.boolean().optional() }),
     z.strictObject({
       ...compiled,
@@ -128,6 +133,7 @@ export const profileSchema = z.strictObject({
   strip: z.boolean().optional(),
   splitDebug: z.boolean().optional(),
   reproducible: z.boolean().optional(),
+  pgo: z.boolean().optional(),
   march: z.string().regex(/^[A-Za-z0-9_.+-]+$/, 'expected a CPU name such as "native" or "x86-64-v3"').optional(),
   mtune: z.string().regex(/^[A-Za-z0-9_.+-]+$/, 'expected a CPU name such as "generic"').optional(),
   coverage: z.boolean().optional(),

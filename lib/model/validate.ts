@@ -265,7 +265,7 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 const targetFields: Record<string, readonly string[]> = {
-  executable: ['kind', 'name', 'sources', 'deps', 'publicDeps', 'public', 'default', 'cflags', 'defines', 'includeDirs', 'ldflags', 'libs', 'output', 'install'],
+  executable: ['kind', 'name', 'sources', 'deps', 'publicDeps', 'public', 'default', 'cflags', 'defines', 'includeDirs', 'ldflags', 'libs', 'output', 'install', 'pgo'],
   static_library: ['kind', 'name', 'sources', 'deps', 'publicDeps', 'public', 'default', 'cflags', 'defines', 'includeDirs', 'ldflags', 'libs', 'output', 'pic', 'install', 'installHeaders', 'headersSubdir', 'pkgConfig'],
   shared_library: ['kind', 'name', 'sources', 'deps', 'publicDeps', 'public', 'default', 'cflags', 'defines', 'includeDirs', 'ldflags', 'libs', 'output', 'version', 'soname', 'install', 'installHeaders', 'headersSubdir', 'pkgConfig'],
   object_set: ['kind', 'name', 'sources', 'deps', 'publicDeps', 'public', 'default', 'cflags', 'defines', 'includeDirs', 'ldflags', 'libs'],
@@ -274,7 +274,7 @@ const targetFields: Record<string, readonly string[]> = {
   test: ['kind', 'name', 'program', 'args', 'env', 'cwd', 'timeout', 'suites', 'shouldFail', 'exclusive', 'deps', 'data'],
 };
 const settingsFields = ['cflags', 'defines', 'includeDirs', 'ldflags', 'libs'];
-const profileFields = ['extends', 'cflags', 'defines', 'ldflags', 'sanitize', 'lto', 'strip', 'coverage', 'splitDebug', 'reproducible', 'march', 'mtune'];
+const profileFields = ['extends', 'cflags', 'defines', 'ldflags', 'sanitize', 'lto', 'strip', 'coverage', 'splitDebug', 'reproducible', 'march', 'mtune', 'pgo'];
 
 /** The fields allowed where an unknown key was found, for the "did you mean" help. */
 function knownKeys(root: unknown, path: readonly PropertyKey[]): string[] {

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { ruleTables, type RuleTable, type TemplateElement } from '../../rules/index.ts';
 import type { Graph, GraphTarget } from '../resolve/graph.ts';
+import { DiagnosticsError } from '../model/diagnostics.ts';
 import { inheritedFlags, planDependency } from './deps.ts';
 import { defaultInstallDirs, installManifest, testManifest, type InstallDirs } from './install.ts';
 import type { Arg, Edge, Rule, Steps } from './steps.ts';
@@ -14,6 +15,8 @@ export interface PlanOptions {
     readonly cc: readonly string[];
     /** Archiver for LTO builds when the probe found a specific one (`llvm-ar-16`). */
     readonly ltoAr?: readonly string[];
+    /** clang's profile merger when the probe found one (`llvm-profdata-14`). */
+    readonly profdata?: readonly string[];
   };
   /** CPPFLAGS, CFLAGS and LDFLAGS from the environment, already split into arguments. */
   readonly env: { readonly cppflags: readonly string[]; readonly cflags: readonly string[]; readonly ldflags: readonly string[] };
@@ -72,6 +75,27 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
   const objectsOf = new Map<string, string[]>();
   const files = new Map<string, string>();
 
+  // PGO: which executable's profile each compiled target is optimised with (it and the static code it links).
+  const pgoOwner = new Map<string, string>();
+  if (profile.pgo) {
+    for (const t of graph.targets) {
+      if (t.pgo === undefined) continue;
+      for (const x of [t.name, ...t.link!.libraries.filter((n) => ['static_library', 'object_set'].includes(byName.get(n)!.kind))]) {
+        const prev = pgoOwner.get(x);
+        if (prev !== undefined && prev !== t.name) {
+          throw new DiagnosticsError([{ file: t.file, ...(t.line === undefined ? {} : { line: t.line }), path: `target "${t.name}".pgo`, message: `"${x}" is linked into two PGO-trained executables ("${prev}" and "${t.name}"), and one object can follow only one profile`, help: 'train one of them, or make the shared code a shared library' }]);
+        }
+        pgoOwner.set(x, t.name);
+      }
+    }
+  }
+  const pgoDir = (exe: string): string => `${graph.outDir}/pgo/${exe}`;
+  const pgoUse = (exe: string): { flags: string[]; input: string } =>
+    table.flags.pgo.format === 'gcda'
+      ? { flags: table.flags.pgo.use(undefined), input: `${pgoDir(exe)}/collected.stamp` }
+      : { flags: table.flags.pgo.use(path.resolve(graph.model.root, `${pgoDir(exe)}/${exe}.profdata`)), input: `${pgoDir(exe)}/${exe}.profdata` };
+  const pgoObjects = new Map<string, { gen: string; final: string }[]>();
+
   for (const t of graph.targets) {
     if (t.compiled !== undefined) {
       const c = t.compiled;
@@ -84,15 +108,29 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
         ...opts.env.cppflags,
         ...opts.env.cflags,
       ];
+      const owner = pgoOwner.get(t.name);
+      const use = owner === undefined ? undefined : pgoUse(owner);
       const cc = ruleName('cc', t.name);
-      rules.push({ name: cc, command: fill(table.compile, { cc: opts.toolchain.cc, cflags }), description: 'CC {out}', depfile: '{out}.d' });
+      rules.push({ name: cc, command: fill(table.compile, { cc: opts.toolchain.cc, cflags: [...cflags, ...(use?.flags ?? [])] }), description: 'CC {out}', depfile: '{out}.d' });
       const objects: string[] = [];
       for (const src of c.sources) {
         const obj = `${graph.outDir}/obj/${t.name}/${objectName(src)}.o`;
         objects.push(obj);
-        edges.push({ kind: 'compile', rule: cc, target: t.name, outs: [obj], ins: [src], implicitIns: [], orderOnly: [...c.generated], source: src });
+        edges.push({ kind: 'compile', rule: cc, target: t.name, outs: [obj], ins: [src], implicitIns: use === undefined ? [] : [use.input], orderOnly: [...c.generated], source: src });
       }
       objectsOf.set(t.name, objects);
+      if (owner !== undefined) {
+        // The instrumented twin of each object, compiled the same way plus instrumentation.
+        const gen = ruleName('cc_pgogen', t.name);
+        rules.push({ name: gen, command: fill(table.compile, { cc: opts.toolchain.cc, cflags: [...cflags, ...table.flags.pgo.generate] }), description: 'CC {out}', depfile: '{out}.d' });
+        const pairs = pgoObjects.get(owner) ?? [];
+        for (const src of c.sources) {
+          const obj = `${pgoDir(owner)}/obj/${t.name}/${objectName(src)}.o`;
+          edges.push({ kind: 'compile', rule: gen, target: t.name, outs: [obj], ins: [src], implicitIns: [], orderOnly: [...c.generated] });
+          pairs.push({ gen: obj, final: `${graph.outDir}/obj/${t.name}/${objectName(src)}.o` });
+        }
+        pgoObjects.set(owner, pairs);
+      }
     }
   }
 
@@ -143,6 +181,40 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
             const ln = ruleName('ln', t.name);
             rules.push({ name: ln, command: ['ln', '-sf', path.posix.basename(t.output!), '{out}'], description: 'LN {out}' });
             for (const l of t.outputs.slice(1)) edges.push({ kind: 'symlink', rule: ln, target: t.name, outs: [l], ins: [], implicitIns: [t.output!], orderOnly: [] });
+          }
+        }
+        if (t.kind === 'executable' && pgoOwner.get(t.name) === t.name) {
+          const dir = pgoDir(t.name);
+          const pairs = pgoObjects.get(t.name) ?? [];
+          const instrumented = `${dir}/bin/${path.posix.basename(t.output!)}`;
+          const genLink = ruleName('link_pgogen', t.name);
+          const genIns = [...pairs.map((p) => p.gen), ...ins.filter((i) => !pairs.some((p) => p.final === i) && !link.libraries.some((l) => byName.get(l)!.output === i && pgoOwner.has(l)))];
+          rules.push({ name: genLink, command: fill(table.link, { cc: opts.toolchain.cc, ldflags: [...ldflags.filter((f) => !table.flags.strip.includes(f)), ...table.flags.pgo.generateLink], libs }), description: 'LINK {out}' });
+          edges.push({ kind: 'link', rule: genLink, target: t.name, outs: [instrumented], ins: genIns, implicitIns, orderOnly: [] });
+          const trainFile = `${dir}/train.json`;
+          const format = table.flags.pgo.format;
+          const train = {
+            root: graph.model.root,
+            binary: instrumented,
+            training: t.pgo!.training,
+            format,
+            objDir: `${dir}/obj`,
+            rawDir: `${dir}/raw`,
+            profdata: `${dir}/${t.name}.profdata`,
+            llvmProfdata: opts.toolchain.profdata ?? ['llvm-profdata'],
+            pairs: pairs.map((p) => [p.gen.replace(/\.o$/, '.gcda'), p.final.replace(/\.o$/, '.gcda')]),
+            trained: `${dir}/trained.stamp`,
+            collected: `${dir}/collected.stamp`,
+          };
+          files.set(trainFile, `${JSON.stringify(train, null, 2)}\n`);
+          const trainRule = ruleName('pgo_train', t.name);
+          rules.push({ name: trainRule, command: [...opts.self, 'pgo', 'train', trainFile], description: `TRAIN ${t.name}` });
+          edges.push({ kind: 'action', rule: trainRule, target: t.name, outs: format === 'gcda' ? [train.trained] : [train.trained, train.profdata], ins: [], implicitIns: [instrumented, trainFile], orderOnly: [] });
+          if (format === 'gcda') {
+            // Copies each profile beside the object it optimises; the stamp moves only when a profile changed.
+            const collect = ruleName('pgo_collect', t.name);
+            rules.push({ name: collect, command: [...opts.self, 'pgo', 'collect', trainFile], description: `PROFILE ${t.name}`, restat: true });
+            edges.push({ kind: 'action', rule: collect, target: t.name, outs: [train.collected], ins: [], implicitIns: [train.trained], orderOnly: [] });
           }
         }
         if (split) {

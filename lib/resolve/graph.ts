@@ -65,6 +65,8 @@ export interface GraphTarget {
   };
   readonly dependency?: DependencyInfo;
   readonly test?: TestInfo;
+  /** PGO trainings of an executable (used when the profile has `pgo`). */
+  readonly pgo?: { readonly training: readonly { readonly args: readonly string[]; readonly env: Readonly<Record<string, string>> }[] };
   /** What `ninja install` puts in place for this target. */
   readonly install?: {
     /** The target's own output (executable or library). */

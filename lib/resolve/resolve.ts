@@ -246,8 +246,10 @@ export function resolve(model: Model, opts: ResolveOptions = {}): Graph {
         ...(lib?.pkgConfig === undefined ? {} : { pkgConfig: { name: lib.pkgConfig.name ?? t.name, description: lib.pkgConfig.description ?? `${t.name} library`, requires: lib.pkgConfig.requires ?? [] } }),
       };
     }
+    const pgo = t.kind === 'executable' && t.pgo !== undefined ? { training: t.pgo.training.map((r) => ({ args: r.args ?? [], env: r.env ?? {} })) } : undefined;
     const g: GraphTarget = {
       ...base,
+      ...(pgo === undefined ? {} : { pgo }),
       ...(install === undefined ? {} : { install }),
       compiled,
       ...(t.kind === 'executable' || t.kind === 'shared_library' ? { link: linkInfo(t.name, byName, depsOf, model.settings, depInfo) } : {}),

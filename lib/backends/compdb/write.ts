@@ -5,7 +5,7 @@ import { expand, type Steps } from '../../plan/steps.ts';
 export function writeCompdb(steps: Steps): string {
   const rules = new Map(steps.rules.map((r) => [r.name, r]));
   const entries = steps.edges
-    .filter((e) => e.kind === 'compile')
+    .filter((e) => e.kind === 'compile' && e.source !== undefined)
     .map((e) => ({
       directory: steps.root,
       file: path.resolve(steps.root, e.source!),
