@@ -51,7 +51,9 @@ export async function loadDescription(file: string, opts: { cacheDir: string; ap
   process.setSourceMapsEnabled(true);
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(bundle).href)) as Record<string, unknown>;
+    // The query makes a rebuilt bundle a new module even in a process that imported the old one.
+    const st = fs.statSync(bundle);
+    mod = (await import(`${pathToFileURL(bundle).href}?${st.mtimeMs}-${st.size}`)) as Record<string, unknown>;
   } catch (err) {
     const loc = errorLocation(err, files);
     throw new LoadError(`build.pogo.ts threw while loading: ${err instanceof Error ? err.message : String(err)}`, loc?.file ?? file, loc?.line, loc?.column);
@@ -113,10 +115,18 @@ function build(file: string, opts: { cacheDir: string; apiEntry: string }, bundl
   try {
     if (r.error !== undefined) throw new LoadError(`could not run esbuild: ${r.error.message}`, file);
     if (r.status !== 0) throw syntaxError(r.stderr, cwd, file);
-    const inputs = Object.keys((JSON.parse(fs.readFileSync(meta, 'utf8')) as { inputs: Record<string, unknown> }).inputs)
-      .map((p) => path.resolve(cwd, p))
-      .filter((p) => p !== opts.apiEntry && !p.split(path.sep).includes('node_modules'))
-      .sort();
+    // The description's own files: everything reachable from it without going through the pogogen API.
+    const graph = (JSON.parse(fs.readFileSync(meta, 'utf8')) as { inputs: Record<string, { imports?: { path: string }[] }> }).inputs;
+    const seen = new Set<string>();
+    const stack = [path.basename(file)];
+    while (stack.length > 0) {
+      const rel = stack.pop()!;
+      const abs = path.resolve(cwd, rel);
+      if (seen.has(abs) || abs === opts.apiEntry || graph[rel] === undefined || abs.split(path.sep).includes('node_modules')) continue;
+      seen.add(abs);
+      for (const imp of graph[rel].imports ?? []) stack.push(imp.path);
+    }
+    const inputs = [...seen].sort();
     const manifest: Manifest = { files: inputs.map((p) => ({ path: p, sha256: sha256(fs.readFileSync(p)) })) };
     fs.renameSync(tmp, bundle);
     fs.writeFileSync(`${manifestFile}.${process.pid}.tmp`, JSON.stringify(manifest));
