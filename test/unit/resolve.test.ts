@@ -98,7 +98,7 @@ t.test('options: defaults, -D values, typed checks', async (t) => {
 
 t.test('profiles merge: built-in, override, extends', async (t) => {
   const p = mergeProfile('bench', { production: { cflags: ['-O2'] }, bench: { extends: 'production', strip: false } });
-  t.same(p, { name: 'bench', cflags: ['-O2'], defines: ['NDEBUG'], ldflags: [], sanitize: [], lto: true, strip: false, coverage: false });
+  t.same(p, { name: 'bench', cflags: ['-O2'], defines: ['NDEBUG'], ldflags: [], sanitize: [], lto: true, strip: false, coverage: false, splitDebug: false, reproducible: true, pgo: false });
   t.same(mergeProfile('a', { a: { extends: 'b' }, b: { extends: 'a' } }), { cycle: ['a', 'b', 'a'] });
   t.same(mergeProfile('dev2', { dev2: { extends: 'nope' } }), { unknown: 'nope', from: 'dev2' });
 });
