@@ -1,13 +1,22 @@
-// The executable entry of the bundled CLI: wires the runtime paths and exits with main's code.
+// The executable entry of the bundled CLI: answers an unchanged re-run from the fast-path record without loading
+// the pipeline, otherwise wires the runtime paths into main and exits with its code.
 import { fileURLToPath } from 'node:url';
-import { main } from './main.ts';
+import { plainGeneration, upToDate } from './fastpath.ts';
 
 declare const POGOGEN_VERSION: string;
 
 const here = fileURLToPath(import.meta.url);
-const code = await main(process.argv.slice(2), {
-  version: POGOGEN_VERSION,
-  apiEntry: fileURLToPath(new URL('./index.js', import.meta.url)),
-  self: [process.execPath, here],
-});
-process.exitCode = code;
+const argv = process.argv.slice(2);
+const root = plainGeneration(argv);
+if (root !== undefined && upToDate(root, argv, POGOGEN_VERSION, here)) {
+  if (argv.includes('--verbose') || argv.includes('-v')) process.stderr.write(`pogogen: nothing changed since the last generation (${performance.now().toFixed(1)} ms)\n`);
+  process.exitCode = 0;
+} else {
+  // The pipeline (zod, globbing, the writers) loads only when there is work to do.
+  const { main } = await import('./main.ts');
+  process.exitCode = await main(argv, {
+    version: POGOGEN_VERSION,
+    apiEntry: fileURLToPath(new URL('./index.js', import.meta.url)),
+    self: [process.execPath, here],
+  });
+}

@@ -25,6 +25,7 @@ import { progressBar } from './progress.ts';
 import { defaultInstallDirs, type InstallManifest, type TestManifest } from '../plan/install.ts';
 import { describeInstall, install } from './install.ts';
 import { collect as pgoCollect, train as pgoTrain } from './pgo.ts';
+import { forget, plainGeneration, record } from './fastpath.ts';
 import { runTests, toJunit, toTap } from './testrun.ts';
 import { formatLock, parseLock, updateLock } from '../deps/lock.ts';
 import { selectDependencies } from '../deps/select.ts';
@@ -44,10 +45,14 @@ interface Io {
   readonly err: (s: string) => void;
 }
 
+/** The command line as given, for the fast-path record. */
+let rawArgv: readonly string[] = [];
+
 const stdio: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
 
 /** Runs pogogen with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: readonly string[], rt: Runtime, io: Io = stdio): Promise<number> {
+  rawArgv = argv;
   let args: CliArgs;
   try {
     args = parseArgs(argv);
@@ -137,6 +142,8 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     return testCommand(args, rt, io, root, outDir);
   }
 
+  // A failed or partial run must not leave a record claiming everything is up to date.
+  forget(root);
   const ccEnv = process.env.CC;
   const cc = splitWords(ccEnv === undefined || ccEnv.trim() === '' ? 'cc' : ccEnv);
   const toolchain = probeCompiler(cc, path.join(stateDir, 'toolchain.json'), log);
@@ -252,6 +259,10 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     const width = Math.max(...graph.targets.map((t) => t.name.length), 4);
     for (const t of graph.targets) io.out(`${t.name.padEnd(width)}  ${t.kind.padEnd(14)}  ${t.output ?? '-'}\n`);
     return 0;
+  }
+  if (args.command === 'generate' && plainGeneration(rawArgv) === root) {
+    const cc = which(toolchain.cc[0]!);
+    record(root, rawArgv, rt.version, rt.self[rt.self.length - 1]!, { files: [...loaded.files, lockFile, ...(cc === undefined ? [] : [cc])], dirs: graph.watchedDirs.map((d) => path.resolve(root, d)) }, files.map(([f]) => f));
   }
   const mainFile = args.backend === 'make' ? 'Makefile' : 'build.ninja';
   if (written.includes(mainFile)) io.out(`pogogen: wrote ${mainFile} (${model.profile.name}, ${graph.targets.length} targets)\n`);

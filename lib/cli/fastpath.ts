@@ -1,0 +1,88 @@
+// The no-op fast path: when the command line, the environment and every file and directory the last successful
+// generation read are unchanged, pogogen exits before loading its pipeline. Only node builtins are imported here.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+interface Record {
+  readonly key: string;
+  /** path, size, mtimeMs */
+  readonly files: readonly (readonly [string, number, number])[];
+  /** path, mtimeMs */
+  readonly dirs: readonly (readonly [string, number])[];
+  readonly outputs: readonly string[];
+}
+
+/** Environment variables that change what pogogen writes. */
+const ENV = ['CC', 'CPPFLAGS', 'CFLAGS', 'LDFLAGS', 'PATH', 'POGOGEN_CACHE', 'POGOGEN_MIRRORS', 'PKG_CONFIG', 'PKG_CONFIG_PATH', 'PKG_CONFIG_LIBDIR', 'PKG_CONFIG_SYSROOT_DIR', 'POGOGEN_LAUNCHER'];
+const COMMANDS = new Set(['targets', 'build', 'fetch', 'dep-step', 'install', 'install-files', 'test', 'pgo', 'help', 'version', 'report', 'explain', 'desc', 'init', 'docker']);
+
+const recordFile = (root: string): string => path.join(root, 'out', '.pogogen', 'fastpath.json');
+
+/** The project directory named by -C (or the current directory), when argv is a plain generation. */
+export function plainGeneration(argv: readonly string[]): string | undefined {
+  let dir = '.';
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (COMMANDS.has(a) || a === '--help' || a === '-h' || a === '--version' || a === '-V' || a === '--debug') return undefined;
+    if (a === '-C') dir = argv[++i] ?? '.';
+  }
+  return path.resolve(dir);
+}
+
+function key(argv: readonly string[], version: string, self: string, env: NodeJS.ProcessEnv): string {
+  return createHash('sha256')
+    .update(JSON.stringify([version, self, argv, ENV.map((k) => env[k] ?? null)]))
+    .digest('hex');
+}
+
+/** True when the last generation's record still holds: nothing pogogen read has changed. */
+export function upToDate(root: string, argv: readonly string[], version: string, self: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  let r: Record;
+  try {
+    r = JSON.parse(fs.readFileSync(recordFile(root), 'utf8')) as Record;
+  } catch {
+    return false;
+  }
+  if (r.key !== key(argv, version, self, env)) return false;
+  try {
+    for (const [f, size, mtime] of r.files) {
+      const st = fs.statSync(f);
+      if (st.size !== size || st.mtimeMs !== mtime) return false;
+    }
+    for (const [d, mtime] of r.dirs) if (fs.statSync(d).mtimeMs !== mtime) return false;
+    for (const o of r.outputs) if (!fs.existsSync(o)) return false;
+  } catch {
+    return false;
+  }
+  return true;
+}
+
+/** Records what a successful generation read (absolute paths) and wrote. */
+export function record(root: string, argv: readonly string[], version: string, self: string, read: { files: readonly string[]; dirs: readonly string[] }, outputs: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
+  const stat = (f: string): fs.Stats | undefined => {
+    try {
+      return fs.statSync(f);
+    } catch {
+      return undefined;
+    }
+  };
+  const files = read.files.flatMap((f) => {
+    const st = stat(f);
+    return st === undefined ? [] : [[f, st.size, st.mtimeMs] as const];
+  });
+  const dirs = read.dirs.flatMap((d) => {
+    const st = stat(d);
+    return st === undefined ? [] : [[d, st.mtimeMs] as const];
+  });
+  const text = JSON.stringify({ key: key(argv, version, self, env), files, dirs, outputs } satisfies Record);
+  const file = recordFile(root);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(`${file}.${process.pid}.tmp`, text);
+  fs.renameSync(`${file}.${process.pid}.tmp`, file);
+}
+
+/** Forgets the record, so the next run generates fully (after an error, or when a run wrote partial state). */
+export function forget(root: string): void {
+  fs.rmSync(recordFile(root), { force: true });
+}

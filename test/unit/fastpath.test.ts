@@ -1,0 +1,51 @@
+// The no-op fast path: valid only while the command line, the environment, every file and directory read and
+// every output are as the last successful generation left them.
+import fs from 'node:fs';
+import path from 'node:path';
+import t from 'tap';
+import { forget, plainGeneration, record, upToDate } from '../../lib/cli/fastpath.ts';
+import { fixture, pogogen, project } from '../helpers.ts';
+
+t.test('record and check', async (t) => {
+  const root = project({ 'build.pogo.ts': 'x', 'src/a.c': 'y', 'build.ninja': 'z' });
+  t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));
+  const argv = ['--profile', 'production'];
+  const env = { CC: 'gcc' };
+  const read = { files: [path.join(root, 'build.pogo.ts')], dirs: [path.join(root, 'src')] };
+  record(root, argv, '1.0.0', '/cli.js', read, [path.join(root, 'build.ninja')], env);
+  t.ok(upToDate(root, argv, '1.0.0', '/cli.js', env), 'unchanged: up to date');
+  t.notOk(upToDate(root, ['--profile', 'development'], '1.0.0', '/cli.js', env), 'other arguments');
+  t.notOk(upToDate(root, argv, '1.0.1', '/cli.js', env), 'another pogogen version');
+  t.notOk(upToDate(root, argv, '1.0.0', '/cli.js', { CC: 'clang' }), 'another CC');
+  const later = new Date(Date.now() + 5000);
+  fs.utimesSync(path.join(root, 'build.pogo.ts'), later, later);
+  t.notOk(upToDate(root, argv, '1.0.0', '/cli.js', env), 'the description was touched');
+  record(root, argv, '1.0.0', '/cli.js', read, [path.join(root, 'build.ninja')], env);
+  fs.writeFileSync(path.join(root, 'src', 'b.c'), '');
+  t.notOk(upToDate(root, argv, '1.0.0', '/cli.js', env), 'a file was added to a globbed directory');
+  record(root, argv, '1.0.0', '/cli.js', read, [path.join(root, 'build.ninja')], env);
+  fs.rmSync(path.join(root, 'build.ninja'));
+  t.notOk(upToDate(root, argv, '1.0.0', '/cli.js', env), 'an output is missing');
+  record(root, argv, '1.0.0', '/cli.js', read, [], env);
+  forget(root);
+  t.notOk(upToDate(root, argv, '1.0.0', '/cli.js', env), 'forgotten');
+  t.equal(plainGeneration(['-C', 'x', '-Dfoo=1']), path.resolve('x'));
+  t.equal(plainGeneration(['test']), undefined, 'commands never take the fast path');
+});
+
+t.test('end to end: an unchanged re-run takes the fast path; a changed environment does not', async (t) => {
+  const dir = fixture('basic');
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  t.match(pogogen(dir, ['--verbose']).stderr, /validated/);
+  t.ok(fs.existsSync(path.join(dir, 'out/.pogogen/fastpath.json')), 'recorded');
+  const fast = pogogen(dir, ['--verbose']);
+  t.equal(fast.code, 0);
+  t.match(fast.stderr, /^pogogen: nothing changed since the last generation \([\d.]+ ms\)\n$/, 'no pipeline stage ran');
+  const slow = pogogen(dir, ['--verbose'], { CFLAGS: '-DX=1' });
+  t.match(slow.stderr, /validated/, 'a new CFLAGS runs the pipeline');
+  t.match(fs.readFileSync(path.join(dir, 'compile_commands.json'), 'utf8'), /-DX=1/);
+  const bad = path.join(dir, 'build.pogo.ts');
+  fs.writeFileSync(bad, 'export default {');
+  t.equal(pogogen(dir).code, 1);
+  t.notOk(fs.existsSync(path.join(dir, 'out/.pogogen/fastpath.json')), 'an error leaves no record');
+});
