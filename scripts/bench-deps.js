@@ -49,7 +49,7 @@ const orig = (p) => {
 };
 const deps = { liburing: orig('liburing'), openssl: orig('openssl'), jemalloc: orig('jemalloc'), mimalloc: orig('mimalloc') };
 // Options OpenSSL 3.0 does not know yet (added in 3.2+).
-const newer = new Set(['no-argon2', 'no-quic', 'no-thread-pool']);
+const newer = new Set(['no-argon2', 'no-quic', 'no-thread-pool', 'no-docs', 'no-http']);
 
 // The project: the demo, with all four dependencies from source.
 const proj = path.join(work, 'project');
@@ -90,7 +90,7 @@ results.baseline = timed('baseline clean build', () => {
   const u = x('liburing');
   sh(`cd ${u} && ./configure && make -j${jobs}`);
   const o = x('openssl');
-  const osslArgs = ['no-uplink', 'no-ssl3-method', 'no-tls1-method', 'no-tls1_1-method', 'no-dtls1-method', 'no-dtls1_2-method', 'no-bf', 'no-blake2', 'no-cast', 'no-cmac', 'no-dsa', 'no-idea', 'no-md4', 'no-mdc2', 'no-ocb', 'no-rc2', 'no-rc4', 'no-rmd160', 'no-scrypt', 'no-siphash', 'no-siv', 'no-sm2', 'no-sm3', 'no-sm4', 'no-whirlpool', 'no-shared', 'no-afalgeng', 'no-async', 'no-capieng', 'no-cmp', 'no-cms', 'no-comp', 'no-ct', 'no-docs', 'no-dgram', 'no-dso', 'no-dynamic-engine', 'no-engine', 'no-filenames', 'no-gost', 'no-http', 'no-legacy', 'no-module', 'no-nextprotoneg', 'no-static-engine', 'no-tests', 'no-ts', 'no-ui-console', 'no-padlockeng', 'no-ssl-trace', 'no-ocsp', 'no-srp', 'no-srtp'];
+  const osslArgs = ['no-uplink', 'no-ssl3-method', 'no-tls1-method', 'no-tls1_1-method', 'no-dtls1-method', 'no-dtls1_2-method', 'no-bf', 'no-blake2', 'no-cast', 'no-cmac', 'no-dsa', 'no-idea', 'no-md4', 'no-mdc2', 'no-ocb', 'no-rc2', 'no-rc4', 'no-rmd160', 'no-scrypt', 'no-siphash', 'no-siv', 'no-sm2', 'no-sm3', 'no-sm4', 'no-whirlpool', 'no-shared', 'no-afalgeng', 'no-async', 'no-capieng', 'no-cmp', 'no-cms', 'no-comp', 'no-ct', 'no-dgram', 'no-dso', 'no-dynamic-engine', 'no-engine', 'no-filenames', 'no-gost', 'no-legacy', 'no-module', 'no-nextprotoneg', 'no-static-engine', 'no-tests', 'no-ts', 'no-ui-console', 'no-padlockeng', 'no-ssl-trace', 'no-ocsp', 'no-srp', 'no-srtp'];
   sh(`cd ${o} && ./Configure ${osslArgs.join(' ')} && make -j${jobs}`);
   const j = x('jemalloc');
   sh(`cd ${j} && ./configure --with-jemalloc-prefix=je_ --with-malloc-conf=dirty_decay_ms:500,muzzy_decay_ms:500 && make -j${jobs}`);
