@@ -1,7 +1,7 @@
 // What `ninja install` puts where, and what `pogogen test` runs: manifests derived from the graph, written at
 // generation time and read by the install and test commands.
 import path from 'node:path';
-import type { Graph, GraphTarget } from '../resolve/graph.ts';
+import type { Graph, GraphTarget, TestInfo } from '../resolve/graph.ts';
 
 /** GNU installation directories; relative ones are below prefix. */
 export interface InstallDirs {
@@ -104,17 +104,8 @@ function pcFile(graph: Graph, t: GraphTarget, byName: ReadonlyMap<string, GraphT
   ].join('\n');
 }
 
-export interface TestManifestEntry {
-  readonly name: string;
-  readonly program: string;
-  readonly args: readonly string[];
-  readonly env: Readonly<Record<string, string>>;
-  readonly cwd: string;
-  readonly timeout: number;
-  readonly suites: readonly string[];
-  readonly shouldFail: boolean;
-  readonly exclusive: boolean;
-}
+/** A test as `pogogen test` runs it: the graph's view without what only the build needs. */
+export type TestManifestEntry = { readonly name: string } & Omit<TestInfo, 'needs' | 'data'>;
 
 export interface TestManifest {
   readonly root: string;
