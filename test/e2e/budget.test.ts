@@ -71,6 +71,11 @@ export default defineBuild({
   });
   sampler.kill();
   t.equal(build.code, 0, build.out.slice(-2000));
+  t.match(build.out, /Jobserver mode detected: -j2 --jobserver-auth=fifo:/, 'ninja took its slots from pogogen\'s fifo');
+  for (const dep of ['alpha', 'beta']) {
+    const log = fs.readFileSync(path.join(dir, `out/development/deps/.build/${dep}/build.log`), 'utf8');
+    t.notMatch(log, /jobserver unavailable|-jN forced in submake/, `${dep}'s nested make joined the jobserver`);
+  }
   t.equal(run(path.join(dir, 'out/development/bin/app'), []).code, 0, 'the program runs');
   const counts = fs.readFileSync(samples, 'utf8').trim().split('\n').map(Number);
   const max = Math.max(...counts);
