@@ -3,7 +3,9 @@ import type { RuleTable } from './types.ts';
 
 export const gcc: RuleTable = {
   family: 'gcc',
-  compile: ['{cc}', '{cflags}', '-MMD', '-MP', '-MF', '{depfile}', '-c', '{in}', '-o', '{out}'],
+  // -MMD without -MP: samurai rejects depfiles with more than one target; the Makefile covers deleted headers
+  // with its own empty pattern rules instead.
+  compile: ['{cc}', '{cflags}', '-MMD', '-MF', '{depfile}', '-c', '{in}', '-o', '{out}'],
   archive: ['rm', '-f', '{out}', { raw: '&&' }, '{ar}', 'rcsD', '{out}', '{in}'],
   link: ['{cc}', '-o', '{out}', '{in}', '{ldflags}', '{libs}'],
   linkShared: ['{cc}', '-shared', '{soname}', '-o', '{out}', '{in}', '{ldflags}', '{libs}'],

@@ -9,7 +9,7 @@ export type TemplateElement = string | { readonly raw: string };
 
 export interface RuleTable {
   readonly family: 'gcc' | 'clang';
-  /** Compile one C source, writing a gcc-style depfile (`-MMD -MP`: what make and ninja both read). */
+  /** Compile one C source, writing a gcc-style depfile (`-MMD`: what make, ninja and samurai all read). */
   readonly compile: readonly TemplateElement[];
   /** Archive objects into a static library; removes the old archive first so deleted objects do not linger. */
   readonly archive: readonly TemplateElement[];

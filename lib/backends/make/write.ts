@@ -119,6 +119,10 @@ export function writeMake(steps: Steps): MakeOutput {
   line('help:');
   line(`\t@printf '%s\\n' 'Targets (make NAME):' ${steps.aliases.map((a) => make.recipe(shell.arg(`  ${a.name}`))).join(' ')} '  all (default)' '  clean' '  help' 'make V=1 prints full command lines.'`);
   line();
+  // A header named in a depfile and since deleted must not stop make ("No rule to make target"): an empty rule
+  // makes it count as changed, so its includers rebuild and find out. (gcc's -MP would do this per header, but
+  // samurai rejects such depfiles; explicit rules, such as generated headers', win over these patterns.)
+  for (const ext of ['h', 'hh', 'hpp', 'hxx', 'inc', 'inl', 'def', 'tbl']) line(`%.${ext}: ;`);
   for (const d of depfiles) line(`-include ${make.path(d)}`);
   return { makefile: out.join(''), commandFiles };
 }
