@@ -41,8 +41,11 @@ export function fixture(name: string): string {
   return dir;
 }
 
+/** Tests get no compiler launcher unless they ask for one (ccache may be installed for its own test). */
+const baseEnv = { ...process.env, POGOGEN_LAUNCHER: process.env.POGOGEN_LAUNCHER ?? 'none' };
+
 export function pogogen(dir: string, args: readonly string[] = [], env: Readonly<Record<string, string | undefined>> = {}): Run {
-  return result(spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env } }));
+  return result(spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8', env: { ...baseEnv, ...env } }));
 }
 
 export const ninjaBin = process.env.POGOGEN_TEST_NINJA ?? 'ninja';
@@ -90,7 +93,7 @@ export function mtimes(dir: string, files: readonly string[]): Record<string, nu
 /** Like pogogen(), without blocking this process (for tests that serve files to it from here). */
 export function pogogenAsync(dir: string, args: readonly string[] = [], env: Readonly<Record<string, string | undefined>> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: dir, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [cli, ...args], { cwd: dir, env: { ...baseEnv, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

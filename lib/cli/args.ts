@@ -27,6 +27,8 @@ export interface CliArgs {
   readonly noBuild: boolean;
   readonly jobs?: number;
   readonly coverage: boolean;
+  /** `--launcher CMD` (or `none`); undefined: auto-detect ccache. */
+  readonly launcher?: string;
   /** Arguments after the command that belong to it (e.g. ninja targets for `build`). */
   readonly rest: readonly string[];
 }
@@ -51,6 +53,7 @@ Options:
   -D NAME=VALUE     set an option declared in build.pogo.ts (repeatable; also -DNAME=VALUE)
   --prefix DIR      installation prefix (default /usr/local); also --bindir, --libdir, --includedir,
                     --datadir, --mandir, --sysconfdir (relative ones are below the prefix)
+  --launcher CMD    wrap compiles (ccache, sccache, distcc, ...); 'none' turns off the ccache found on PATH
   --offline         never download: dependencies come from the cache (or the system) or are absent
   --frozen          fail if pogogen.lock would change (for CI)
   --verbose         say what is run and how long each stage took
@@ -81,6 +84,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   let noBuild = false;
   let jobs: number | undefined;
   let coverage = false;
+  let launcher: string | undefined;
   const positiveInt = (v: string, flag: string): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} expects a positive whole number, got "${v}"`);
@@ -150,6 +154,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '--coverage':
         coverage = true;
         break;
+      case '--launcher':
+        launcher = inline ?? value(++i, flag);
+        break;
       case '-j':
         jobs = positiveInt(value(++i, flag), flag);
         break;
@@ -184,7 +191,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       }
     }
   }
-  return { command: command ?? 'generate', profile, backend, dir, defines, verbose, debug, offline, frozen, installDirs, dryRun, suites, repeat, ...(wrapper === undefined ? {} : { wrapper }), noBuild, ...(jobs === undefined ? {} : { jobs }), coverage, rest };
+  return { command: command ?? 'generate', profile, backend, dir, defines, verbose, debug, offline, frozen, installDirs, dryRun, suites, repeat, ...(wrapper === undefined ? {} : { wrapper }), noBuild, ...(jobs === undefined ? {} : { jobs }), coverage, ...(launcher === undefined ? {} : { launcher }), rest };
 }
 
 /** Splits an environment value such as CFLAGS into arguments, honouring quotes and backslashes like sh. */

@@ -216,11 +216,17 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   // The regeneration command records the environment it was generated with, so `ninja` re-running pogogen
   // after an edit keeps CC and the flags even from a shell where they are not set.
   const recorded = (['CC', 'CPPFLAGS', 'CFLAGS', 'LDFLAGS'] as const).filter((k) => process.env[k] !== undefined).map((k) => `${k}=${process.env[k]}`);
-  const regenArgv = [...(recorded.length > 0 ? ['env', ...recorded] : []), ...rt.self, ...(args.backend === 'make' ? ['--backend', 'make'] : []), '--profile', model.profile.name, ...Object.entries(args.installDirs).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `--${k}=${v}`), ...Object.entries(args.defines).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `-D${k}=${v}`)];
+  // ccache is used when it is on PATH, unless turned off; an explicit launcher wins.
+  // The decision is recorded in the regeneration command, so ninja re-running pogogen keeps it.
+  const launcherSpec = args.launcher ?? process.env.POGOGEN_LAUNCHER;
+  const launcher = launcherSpec === 'none' ? [] : launcherSpec !== undefined && launcherSpec !== '' ? splitWords(launcherSpec) : which('ccache') !== undefined ? ['ccache'] : [];
+  if (launcher.length > 0) log(`compiler launcher: ${launcher.join(' ')}`);
+  const regenArgv = [...(recorded.length > 0 ? ['env', ...recorded] : []), ...rt.self, ...(args.backend === 'make' ? ['--backend', 'make'] : []), `--launcher=${launcher.length > 0 ? launcher.join(' ') : 'none'}`, '--profile', model.profile.name, ...Object.entries(args.installDirs).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `--${k}=${v}`), ...Object.entries(args.defines).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `-D${k}=${v}`)];
   const regenFiles = loaded.files.map((f) => relTo(root, f)).sort();
   const depfile = 'out/.pogogen/build.ninja.d';
   const steps = plan(graph, {
     toolchain,
+    launcher,
     env,
     regen: { argv: regenArgv, depfile, files: regenFiles, dirs: graph.watchedDirs },
     self: rt.self,

@@ -29,6 +29,8 @@ export interface PlanOptions {
   readonly jobs?: number;
   /** Installation directories for `ninja install`. */
   readonly installDirs?: InstallDirs;
+  /** Compiler launcher argv (`['ccache']`); empty or absent for none. */
+  readonly launcher?: readonly string[];
   /** Physical memory, for sizing the LTO link pool. */
   readonly memoryBytes?: number;
   /** The profile name, passed to `pogogen test` by the test edge. */
@@ -95,6 +97,13 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
       ? { flags: table.flags.pgo.use(undefined), input: `${pgoDir(exe)}/collected.stamp` }
       : { flags: table.flags.pgo.use(path.resolve(graph.model.root, `${pgoDir(exe)}/${exe}.profdata`)), input: `${pgoDir(exe)}/${exe}.profdata` };
   const pgoObjects = new Map<string, { gen: string; final: string }[]>();
+  // A compiler launcher (ccache, sccache, distcc, ...) wraps compiles only: links, archives and dependency builds
+  // run the compiler directly. Remote launchers send compiles to a pool deeper than the local cores.
+  const launcher = opts.launcher ?? [];
+  const compiler = [...launcher, ...opts.toolchain.cc];
+  const launched = launcher.length > 0 ? { launcher: launcher.length } : {};
+  const remote = launcher.length > 0 && ['distcc', 'icecc', 'pump'].includes(path.basename(launcher[0]!));
+  const remotePool = remote ? { pool: 'remote' } : {};
 
   for (const t of graph.targets) {
     if (t.compiled !== undefined) {
@@ -111,7 +120,7 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
       const owner = pgoOwner.get(t.name);
       const use = owner === undefined ? undefined : pgoUse(owner);
       const cc = ruleName('cc', t.name);
-      rules.push({ name: cc, command: fill(table.compile, { cc: opts.toolchain.cc, cflags: [...cflags, ...(use?.flags ?? [])] }), description: 'CC {out}', depfile: '{out}.d' });
+      rules.push({ name: cc, command: fill(table.compile, { cc: compiler, cflags: [...cflags, ...(use?.flags ?? [])] }), description: 'CC {out}', depfile: '{out}.d', ...launched, ...remotePool });
       const objects: string[] = [];
       for (const src of c.sources) {
         const obj = `${graph.outDir}/obj/${t.name}/${objectName(src)}.o`;
@@ -122,7 +131,7 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
       if (owner !== undefined) {
         // The instrumented twin of each object, compiled the same way plus instrumentation.
         const gen = ruleName('cc_pgogen', t.name);
-        rules.push({ name: gen, command: fill(table.compile, { cc: opts.toolchain.cc, cflags: [...cflags, ...table.flags.pgo.generate] }), description: 'CC {out}', depfile: '{out}.d' });
+        rules.push({ name: gen, command: fill(table.compile, { cc: compiler, cflags: [...cflags, ...table.flags.pgo.generate] }), description: 'CC {out}', depfile: '{out}.d', ...launched, ...remotePool });
         const pairs = pgoObjects.get(owner) ?? [];
         for (const src of c.sources) {
           const obj = `${pgoDir(owner)}/obj/${t.name}/${objectName(src)}.o`;
@@ -292,6 +301,10 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
   // configure steps are mostly serial shell work and may overlap each other.
   const jobs = opts.jobs ?? 2;
   const pools = edges.some((e) => e.kind === 'dependency') ? [{ name: 'dep_build', depth: 1 }, { name: 'dep_configure', depth: Math.max(1, jobs) }] : [];
+  if (rules.some((r) => r.pool === 'remote')) {
+    // Remote compiles wait on the network, not on local cores; links and archives stay local.
+    pools.push({ name: 'remote', depth: Math.max(4, jobs * 4) });
+  }
   if (rules.some((r) => r.pool === 'lto_link')) {
     // About 2 GiB per parallel LTO link (gcc's WPA on a large program), never more links than cores.
     const byMemory = Math.floor((opts.memoryBytes ?? 8 * 2 ** 30) / (2 * 2 ** 30));

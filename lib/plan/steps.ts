@@ -17,6 +17,8 @@ export interface Rule {
   readonly description: string;
   /** The depfile the command writes, `{out}.d` style; read with gcc syntax. */
   readonly depfile?: string;
+  /** How many leading arguments are a compiler launcher (ccache): compile_commands.json leaves them out. */
+  readonly launcher?: number;
   readonly pool?: string;
   readonly restat?: boolean;
   readonly generator?: boolean;

@@ -9,7 +9,10 @@ export function writeCompdb(steps: Steps): string {
     .map((e) => ({
       directory: steps.root,
       file: path.resolve(steps.root, e.source!),
-      arguments: expand(rules.get(e.rule)!, e).map((a) => (typeof a === 'string' ? a : a.raw)),
+      // Tools want the compiler itself as argv[0], not a launcher such as ccache.
+      arguments: expand(rules.get(e.rule)!, e)
+        .slice(rules.get(e.rule)!.launcher ?? 0)
+        .map((a) => (typeof a === 'string' ? a : a.raw)),
       output: path.resolve(steps.root, e.outs[0]!),
     }));
   entries.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.output < b.output ? -1 : a.output > b.output ? 1 : 0));
