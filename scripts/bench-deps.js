@@ -72,7 +72,7 @@ const fromDebian = {
 ${demo
   .replace('recipe: recipes.liburing,', "recipe: fromDebian.liburing, prefer: 'source',")
   .replace('recipe: recipes.openssl,', "recipe: fromDebian.openssl, prefer: 'source',")
-  .replace('return [gitinfo, util, cache, uring, crypto, features, demo,', "return [pogoDependency('jemalloc', { recipe: fromDebian.jemalloc, default: true }), pogoDependency('mimalloc', { recipe: fromDebian.mimalloc, default: true }), gitinfo, util, cache, uring, crypto, features, demo,")}`,
+  .replace('gitinfo, util, cache, uring, crypto, features, demo,', "pogoDependency('jemalloc', { recipe: fromDebian.jemalloc, default: true }), pogoDependency('mimalloc', { recipe: fromDebian.mimalloc, default: true }), gitinfo, util, cache, uring, crypto, features, demo,")}`,
 );
 
 const results = {};
