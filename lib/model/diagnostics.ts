@@ -41,9 +41,12 @@ export function fieldPath(segments: readonly PropertyKey[]): string {
 
 /** The closest candidate by edit distance, for "did you mean" help; undefined when nothing is close. */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  // Edit distance is quadratic: a huge string is no typo.
+  if (word.length > 64) return undefined;
   let best: string | undefined;
   let bestScore = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const c of candidates) {
+    if (Math.abs(c.length - word.length) >= bestScore) continue;
     const d = editDistance(word, c);
     if (d < bestScore) {
       best = c;
@@ -65,4 +68,17 @@ function editDistance(a: string, b: string): number {
     }
   }
   return prev[b.length]!;
+}
+
+/** A short, safe rendering of any value for a message (JSON where possible; never throws). */
+export function repr(v: unknown): string {
+  try {
+    if (typeof v === 'bigint') return `${v}n`;
+    if (typeof v === 'symbol' || typeof v === 'function') return String(typeof v);
+    const s = JSON.stringify(v);
+    if (s === undefined) return String(v);
+    return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
 }

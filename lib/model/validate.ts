@@ -2,7 +2,7 @@
 // description's function returns; every problem becomes a Diagnostic, all are reported together.
 import type { z } from 'zod';
 import type { CompilerFamily, Platform } from './api.ts';
-import { closest, DiagnosticsError, fieldPath, type Diagnostic } from './diagnostics.ts';
+import { closest, DiagnosticsError, fieldPath, repr, type Diagnostic } from './diagnostics.ts';
 import { frameIn, locate, type SourceTexts } from './locate.ts';
 import { mergeProfile, normalizeDefines, profileAliases, builtinProfiles, type Profile } from './profiles.ts';
 import { buildSchema, targetSchema, type OptionInput, type SettingsInput, type TargetInput } from './schema.ts';
@@ -69,6 +69,17 @@ export function normalizeSettings(s: SettingsInput | undefined): NormalizedSetti
 }
 
 export function validate(value: unknown, opts: ValidateOptions): Model {
+  try {
+    return validateValue(value, opts);
+  } catch (err) {
+    // The description is user code: a getter that throws, a cyclic or exotic value must end as a diagnostic.
+    if (err instanceof DiagnosticsError) throw err;
+    const file = opts.src.main.startsWith(opts.root + '/') ? opts.src.main.slice(opts.root.length + 1) : opts.src.main;
+    throw new DiagnosticsError([{ file, path: '', message: `the description could not be read: ${err instanceof Error ? err.message : repr(err)}` }]);
+  }
+}
+
+function validateValue(value: unknown, opts: ValidateOptions): Model {
   const { src } = opts;
   const rel = (file: string): string => (file.startsWith(opts.root + '/') ? file.slice(opts.root.length + 1) : file);
   const diags: Diagnostic[] = [];
@@ -252,7 +263,7 @@ function expectedValues(spec: OptionInput): string {
 function kindOf(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
-  return typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v)}`;
+  return typeof v === 'object' ? 'an object' : `${typeof v} ${repr(v)}`;
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
@@ -297,11 +308,11 @@ function describeIssue(issue: z.core.$ZodIssue, root: unknown, path: readonly Pr
       if (actual === undefined) return `missing required field (expected ${issue.expected})`;
       return `expected ${issue.expected}, got ${kindOf(actual)}`;
     case 'invalid_value':
-      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(actual)}`;
+      return `expected one of ${issue.values.map((v) => repr(v)).join(', ')}, got ${repr(actual)}`;
     case 'invalid_union':
       if ('discriminator' in issue && actual !== null && typeof actual === 'object') {
         const d = (actual as Record<string, unknown>)[String(issue.discriminator)];
-        return d === undefined ? `${issue.message} (missing "${String(issue.discriminator)}")` : `${issue.message}, got ${JSON.stringify(d)}`;
+        return d === undefined ? `${issue.message} (missing "${String(issue.discriminator)}")` : `${issue.message}, got ${repr(d)}`;
       }
       return `${issue.message}, got ${kindOf(actual)}`;
     default:

@@ -148,6 +148,9 @@ export function resolve(model: Model, opts: ResolveOptions = {}): Graph {
     }
   }
 
+  // Later steps need every target's outputs: stop at the first layer of problems.
+  if (diags.length > 0) throw new DiagnosticsError(diags);
+
   // What each target exports to its dependents (memoized: linear in edges).
   const exportedMemo = new Map<string, Exported>();
   const exported = (name: string): Exported => {
