@@ -10,13 +10,15 @@ export const cli = path.join(repo, 'dist', 'cli.js');
 
 export interface Run {
   readonly code: number;
+  /** The signal that ended the process, if one did. */
+  readonly signal?: string | null;
   readonly stdout: string;
   readonly stderr: string;
 }
 
 function result(r: SpawnSyncReturns<string>): Run {
   if (r.error !== undefined) throw r.error;
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  return { code: r.status ?? -1, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** A fresh project directory with `files` (path → content) written into it. */

@@ -118,7 +118,7 @@ t.test(`CLI fuzz: exit 0, or exit 1 with a message and no stack trace (seed ${se
     runs++;
     if (r.code === 0) continue;
     if (r.code !== 1 || /\n\s+at [\w.<]+ \(/.test(r.stderr) || r.stderr.trim() === '') {
-      t.fail(`run ${i} exited ${r.code}: ${body}\n${r.stderr}`);
+      t.fail(`run ${i} exited ${r.code} (signal ${r.signal ?? 'none'}): ${body}\n${r.stderr}`);
       return;
     }
   }
