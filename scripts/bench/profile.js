@@ -50,7 +50,9 @@ export function summarize(file) {
     const short = cf.url.replace(/^file:\/\//, '').replace(/^.*\/(dist|node_modules)\//, '$1/');
     return sec ?? (cf.url.startsWith('node:') ? cf.url : short);
   };
-  const keyOf = (n) => `${n.callFrame.functionName || '(anonymous)'}\u0000${where(n.callFrame)}:${n.callFrame.lineNumber + 1}`;
+  // Keyed by position too (two functions may share a name); shown with their source file only, since line
+  // numbers would be the bundle's.
+  const keyOf = (n) => `${n.callFrame.functionName || '(anonymous)'}\u0000${where(n.callFrame)}\u0000${n.callFrame.url}:${n.callFrame.lineNumber}`;
   const self = new Map();
   const incl = new Map();
   let total = 0;
