@@ -57,6 +57,8 @@ const scales = scaleOpt === 'all' ? [SCALES.small, SCALES.large] : [SCALES[scale
 
 // ---- helpers ----
 const started = Date.now();
+const loadavg = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+const loadStart = loadavg();
 const stamp = () => {
   const s = Math.round((Date.now() - started) / 1000);
   return `[${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}]`;
@@ -189,7 +191,7 @@ for (const scale of scales) {
   const t0 = Date.now();
   const nfiles = writeProject(proj, scale.libs, scale.sources);
   log(`wrote the project: ${nfiles.toLocaleString('en')} files in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  const R = Object.fromEntries(only.map((t) => [t, { gen: [], genCpu: [], genRss: [], regen: [], regenRss: [], regenChanged: [], noop: [], notes: [] }]));
+  const R = Object.fromEntries(only.map((t) => [t, { gen: [], genCpu: [], genRss: [], regen: [], regenCpu: [], regenRss: [], regenChanged: [], noop: [], noopCpu: [], notes: [] }]));
   results[scale.name] = { scale, runs, total, R };
   const alive = (t) => R[t].failed === undefined;
   const fail = (t, what, r) => {
@@ -252,6 +254,7 @@ for (const scale of scales) {
       }
       const touched = changed(before, TOOLS[t].scope(proj));
       R[t].regen.push(r.wall);
+      R[t].regenCpu.push(r.cpu);
       R[t].regenRss.push(r.rssMiB);
       R[t].regenChanged.push(touched.length);
       if (run === 0 && touched.length > 0) R[t].regenExamples = touched.slice(0, 5).map((p) => path.relative(proj, p));
@@ -273,6 +276,7 @@ for (const scale of scales) {
       }
       if (!noWork(r.stdout)) R[t].notes.push(`a timed ninja no-op run did work: ${tail(r.stdout, 200)}`);
       R[t].noop.push(r.wall);
+      R[t].noopCpu.push(r.cpu);
       log(`  run ${run + 1}/${runs} ${TOOLS[t].label.padEnd(7)} ninja no-op ${r.wall.toFixed(3)} s`);
     }
   }
@@ -351,7 +355,9 @@ function table(res) {
     ['generation from clean', (r) => median(r.gen), fmtS],
     ['  CPU time (user+sys)', (r) => median(r.genCpu), fmtS],
     ['re-generation, nothing changed', (r) => median(r.regen), fmtS],
+    ['  CPU time (user+sys)', (r) => median(r.regenCpu), fmtS],
     ['ninja no-op', (r) => median(r.noop), fmtS],
+    ['  CPU time (user+sys)', (r) => median(r.noopCpu), fmtS],
     ['emitted ninja (size)', (r) => r.ninja?.bytes, fmtMB],
     ['emitted ninja (files)', (r) => r.ninja?.files, (x) => (x === undefined ? '—' : String(x))],
     ['peak memory, generation', (r) => median(r.genRss), fmtMiB],
@@ -402,7 +408,8 @@ lines.push('Written by `npm run bench` (`node scripts/bench.js`); a measurement,
 lines.push(`- Date: ${dateStr}`);
 lines.push(`- Machine: ${mach.nproc} cores (nproc), ${mach.memGiB.toFixed(1)} GiB memory, ${mach.cpu}; ${mach.distro}`);
 lines.push(`- Tools: pogogen ${ver.pogogen} (Node ${ver.node}), GN ${ver.gn}, CMake ${ver.cmake}, Meson ${ver.meson}, ninja ${ver.ninja}, gcc ${ver.gcc}`);
-lines.push(`- Command: \`node scripts/bench.js ${argv.join(' ')}\`; total run time ${((Date.now() - started) / 60000).toFixed(1)} min`, '');
+lines.push(`- Command: \`node scripts/bench.js ${argv.join(' ')}\`; total run time ${((Date.now() - started) / 60000).toFixed(1)} min`);
+lines.push(`- Load average (1, 5, 15 min) at the start: ${loadStart}; at the end: ${loadavg()} — other work on the machine inflates wall times; CPU times are steadier`, '');
 lines.push('## Method', '');
 lines.push(
   'One synthetic C project per scale (`scripts/bench/project.js`): L static libraries × 50 sources, each library with a public include',

@@ -150,7 +150,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   log(`compiler: ${toolchain.family} ${toolchain.version} (${toolchain.cc.join(' ')})`);
 
   const loaded = await loadDescription(file, { cacheDir: path.join(stateDir, 'load'), apiEntry: rt.apiEntry });
-  log(`loaded ${loaded.files.length} file(s)`);
+  log(`${loaded.cached ? 'loaded from the cache' : 'bundled with esbuild'}: ${loaded.files.map((f) => relTo(root, f)).join(', ')}`);
   const texts = new Map(loaded.files.map((f) => [f, fs.readFileSync(f, 'utf8')]));
   const model = validate(loaded.value, {
     root,

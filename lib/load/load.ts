@@ -12,6 +12,8 @@ export interface Loaded {
   readonly value: unknown;
   /** Absolute paths of build.pogo.ts and every local file it imported, sorted. */
   readonly files: string[];
+  /** True when the bundle came from the cache (esbuild was not run). */
+  readonly cached: boolean;
 }
 
 export class LoadError extends Error {
@@ -45,7 +47,8 @@ export async function loadDescription(file: string, opts: { cacheDir: string; ap
   const key = sha256([LOADER_VERSION, file, opts.apiEntry, text].join('\0'));
   const bundle = path.join(opts.cacheDir, `${key}.mjs`);
   const manifestFile = path.join(opts.cacheDir, `${key}.json`);
-  const files = cached(manifestFile, bundle) ?? build(file, opts, bundle, manifestFile);
+  const hit = cached(manifestFile, bundle);
+  const files = hit ?? build(file, opts, bundle, manifestFile);
 
   // Stack traces of errors thrown by the description point at build.pogo.ts, through the inline source map.
   process.setSourceMapsEnabled(true);
@@ -61,7 +64,7 @@ export async function loadDescription(file: string, opts: { cacheDir: string; ap
   if (!('default' in mod) || mod.default === undefined) {
     throw new LoadError('build.pogo.ts has no default export', file, undefined, undefined, undefined);
   }
-  return { value: mod.default, files };
+  return { value: mod.default, files, cached: hit !== undefined };
 }
 
 /** The input files of a cache entry whose every input still has the recorded hash; undefined on any miss. */
