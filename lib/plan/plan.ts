@@ -125,7 +125,7 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
       for (const src of c.sources) {
         const obj = `${graph.outDir}/obj/${t.name}/${objectName(src)}.o`;
         objects.push(obj);
-        edges.push({ kind: 'compile', rule: cc, target: t.name, outs: [obj], ins: [src], implicitIns: use === undefined ? [] : [use.input], orderOnly: [...c.generated], source: src });
+        edges.push({ kind: 'compile', rule: cc, target: t.name, outs: [obj], ins: [argPath(src)], implicitIns: use === undefined ? [] : [use.input], orderOnly: [...c.generated], source: src });
       }
       objectsOf.set(t.name, objects);
       if (owner !== undefined) {
@@ -135,7 +135,7 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
         const pairs = pgoObjects.get(owner) ?? [];
         for (const src of c.sources) {
           const obj = `${pgoDir(owner)}/obj/${t.name}/${objectName(src)}.o`;
-          edges.push({ kind: 'compile', rule: gen, target: t.name, outs: [obj], ins: [src], implicitIns: [], orderOnly: [...c.generated] });
+          edges.push({ kind: 'compile', rule: gen, target: t.name, outs: [obj], ins: [argPath(src)], implicitIns: [], orderOnly: [...c.generated] });
           pairs.push({ gen: obj, final: `${graph.outDir}/obj/${t.name}/${objectName(src)}.o` });
         }
         pgoObjects.set(owner, pairs);
@@ -311,6 +311,11 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
     pools.push({ name: 'lto_link', depth: Math.max(1, Math.min(jobs, byMemory)) });
   }
   return { root: graph.model.root, outDir: graph.outDir, rules, edges, aliases, defaults, regen: opts.regen, pools, files };
+}
+
+/** A path as a command argument: `-lead.c` would read as an option, `./-lead.c` cannot. */
+function argPath(p: string): string {
+  return p.startsWith('-') ? `./${p}` : p;
 }
 
 /** Object file name for a source: `src/a.c` → `src/a.c`; `..` and absolute paths stay inside obj/. */

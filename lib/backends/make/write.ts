@@ -86,8 +86,11 @@ export function writeMake(steps: Steps): MakeOutput {
   const dirs = new Set<string>();
   for (const e of steps.edges) if (e.always !== true) for (const o of e.outs) dirs.add(path.posix.dirname(o));
   const sortedDirs = [...dirs].sort();
-  line(`${p(sortedDirs)}:`);
-  line('\t$(Q)mkdir -p $@');
+  // One rule per directory: the recipe quotes the path itself ($@ would reach the shell unquoted).
+  for (const d of sortedDirs) {
+    line(`${make.path(d)}:`);
+    line(`\t$(Q)mkdir -p ${make.recipe(shell.arg(d))}`);
+  }
   line();
 
   const depfiles: string[] = [];
