@@ -1,5 +1,5 @@
 // pogogen.lock: the resolved version, pins and cache keys of every dependency, deterministic and diff-friendly.
-import { stableJson } from '../plan/deps.ts';
+import { stableJson } from './key.ts';
 
 export interface LockEntry {
   readonly source: 'system' | 'source' | 'missing';

@@ -1,6 +1,5 @@
 // Dependency subprojects as graph steps: what a dependency inherits from the profile, its cache key, and the
 // chain of edges (extract → configure → build → install, or one restore from the cache) that builds it.
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { RuleTable } from '../../rules/index.ts';
 import type { Profile } from '../model/profiles.ts';
@@ -26,32 +25,6 @@ export function inheritedFlags(profile: Profile, table: RuleTable): { cflags: st
     ldflags: [...san.link, ...(profile.coverage ? table.flags.coverage.link : []), ...(profile.lto ? table.flags.lto.link : [])],
   };
 }
-
-/** JSON with sorted keys, so equal values hash equally. */
-export function stableJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    return `{${Object.keys(v)
-      .sort()
-      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
-
-/** Everything that decides a dependency's installed result; its hash is the cache key. */
-export interface DependencyKeyParts {
-  readonly recipe: RecipeInput;
-  readonly compiler: { readonly family: string; readonly version: string; readonly cc: readonly string[] };
-  readonly ar: readonly string[];
-  readonly cflags: readonly string[];
-  readonly ldflags: readonly string[];
-  readonly platform: string;
-  readonly arch: string;
-}
-
-export const dependencyKey = (parts: DependencyKeyParts): string => createHash('sha256').update(stableJson({ v: 1, ...parts })).digest('hex');
 
 /** What a `pogogen dep-step` run needs; written to a JSON file that the dependency's edges take as input. */
 export interface DependencyBuildPlan {
