@@ -295,6 +295,11 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
     files.set(testFile, `${JSON.stringify(tests, null, 2)}\n`);
     rules.push({ name: 'pogogen_test', command: [...opts.self, 'test', '--no-build', ...(opts.profileArgs ?? [])], description: 'TEST', pool: 'console' });
     edges.push({ kind: 'action', rule: 'pogogen_test', target: 'test', outs: ['test'], ins: [], implicitIns: [testFile, ...tests.needs], orderOnly: [], always: true });
+    if (profile.coverage) {
+      // `ninja coverage`: the tests, then gcovr's text and HTML summary.
+      rules.push({ name: 'pogogen_coverage', command: [...opts.self, 'test', '--no-build', '--coverage', ...(opts.profileArgs ?? [])], description: 'COVERAGE', pool: 'console' });
+      edges.push({ kind: 'action', rule: 'pogogen_coverage', target: 'coverage', outs: ['coverage'], ins: [], implicitIns: [testFile, ...tests.needs], orderOnly: [], always: true });
+    }
   }
 
   // Without a jobserver, nested dependency builds each get `jobs` and run one at a time beside ninja's own jobs;

@@ -14,7 +14,7 @@ interface Exported {
 const emptySettings: NormalizedSettings = { cflags: [], defines: [], includeDirs: [], ldflags: [], libs: [] };
 
 /** Names of pogogen's own phony targets. */
-const reservedNames = new Set(['all', 'install', 'test', 'clean', 'help', 'build.ninja', 'Makefile']);
+const reservedNames = new Set(['all', 'install', 'test', 'coverage', 'clean', 'help', 'build.ninja', 'Makefile']);
 
 /** Characters no backend can put in a path: ninja has no escape for them. */
 const unrepresentable = /[|\n\r\0]/;

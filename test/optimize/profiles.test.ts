@@ -116,4 +116,8 @@ export default defineBuild({ project: { name: 'cov' }, targets: () => {
   t.match(txt, /main\.c/, 'and the program');
   t.ok(fs.existsSync(path.join(dir, 'out/testing/coverage/index.html')), 'HTML report');
   t.match(fs.readFileSync(path.join(dir, 'build.ninja'), 'utf8'), /--coverage/);
+  fs.rmSync(path.join(dir, 'out/testing/coverage'), { recursive: true, force: true });
+  const viaNinja = ninja(dir, ['coverage']);
+  t.equal(viaNinja.code, 0, viaNinja.stdout);
+  t.ok(fs.existsSync(path.join(dir, 'out/testing/coverage/coverage.txt')), 'ninja coverage runs the tests and writes the report');
 });
