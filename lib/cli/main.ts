@@ -269,7 +269,9 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   }
   if (args.command === 'generate' && plainGeneration(rawArgv) === root) {
     const cc = which(toolchain.cc[0]!);
-    record(root, rawArgv, rt.version, rt.self[rt.self.length - 1]!, { files: [...loaded.files, lockFile, ...(cc === undefined ? [] : [cc])], dirs: graph.watchedDirs.map((d) => path.resolve(root, d)) }, files.map(([f]) => f));
+    // The dependency cache is read too: a built entry or an archive that disappears means generating again.
+    const depFiles = [...selected.builds.values()].map((b) => (b.cached ? path.join(b.cacheEntry, 'manifest.json') : b.archive!));
+    record(root, rawArgv, rt.version, rt.self[rt.self.length - 1]!, { files: [...loaded.files, lockFile, ...(cc === undefined ? [] : [cc]), ...depFiles], dirs: graph.watchedDirs.map((d) => path.resolve(root, d)) }, files.map(([f]) => f));
   }
   const mainFile = args.backend === 'make' ? 'Makefile' : 'build.ninja';
   if (written.includes(mainFile)) io.out(`pogogen: wrote ${mainFile} (${model.profile.name}, ${graph.targets.length} targets)\n`);

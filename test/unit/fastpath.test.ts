@@ -49,3 +49,28 @@ t.test('end to end: an unchanged re-run takes the fast path; a changed environme
   t.equal(pogogen(dir).code, 1);
   t.notOk(fs.existsSync(path.join(dir, 'out/.pogogen/fastpath.json')), 'an error leaves no record');
 });
+
+t.test('a wiped dependency cache is not hidden by the fast path', async (t) => {
+  const { createHash } = await import('node:crypto');
+  const { run } = await import('../helpers.ts');
+  const dir = project({ 'src/lib-1.0/x.c': 'int x(void) { return 1; }\n', 'src/lib-1.0/x.h': 'int x(void);\n', 'main.c': '#include "x.h"\nint main(void) { return x() - 1; }\n' });
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, 'src/lib-1.0/Makefile'), 'all:\n\t$(CC) -c x.c -o x.o && ar rcs libx.a x.o\ninstall: all\n\tmkdir -p $(PREFIX)/lib $(PREFIX)/include && cp libx.a $(PREFIX)/lib/ && cp x.h $(PREFIX)/include/\n');
+  run('tar', ['czf', path.join(dir, 'lib.tar.gz'), '-C', path.join(dir, 'src'), 'lib-1.0']);
+  const sha = createHash('sha256').update(fs.readFileSync(path.join(dir, 'lib.tar.gz'))).digest('hex');
+  fs.writeFileSync(path.join(dir, 'build.pogo.ts'), `import { defineBuild, dependency, executable, recipe } from 'pogogen';
+const x = recipe({ name: 'x', version: '1.0', source: { urls: ['file://${dir}/lib.tar.gz'], sha256: '${sha}' }, build: { kind: 'make' }, provides: { staticLibs: ['x'] } });
+export default defineBuild({ project: { name: 'c' }, targets: [dependency('x', { recipe: x }), executable('app', { sources: ['main.c'], deps: ['x'] })] });
+`);
+  const env = { POGOGEN_CACHE: path.join(dir, 'cache') };
+  t.equal(pogogen(dir, [], env).code, 0);
+  t.equal(run('ninja', [], { cwd: dir, env }).code, 0, 'built and cached');
+  fs.rmSync(path.join(dir, 'out'), { recursive: true, force: true });
+  t.match(pogogen(dir, ['--verbose'], env).stdout, /built result cached/, 'restored from the cache');
+  t.match(pogogen(dir, ['--verbose'], env).stderr, /nothing changed since the last generation/, 'the same run again takes the fast path');
+  fs.rmSync(path.join(dir, 'cache'), { recursive: true, force: true });
+  const again = pogogen(dir, ['--verbose'], env);
+  t.match(again.stderr, /validated/, 'the wiped cache makes the next run generate again');
+  t.notMatch(again.stdout, /built result cached/);
+  t.equal(run('ninja', [], { cwd: dir, env }).code, 0, 'and the build works');
+});
