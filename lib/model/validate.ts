@@ -5,7 +5,7 @@ import type { CompilerFamily, Platform } from './api.ts';
 import { closest, DiagnosticsError, fieldPath, repr, type Diagnostic } from './diagnostics.ts';
 import { frameIn, locate, type SourceTexts } from './locate.ts';
 import { mergeProfile, normalizeDefines, profileAliases, builtinProfiles, type Profile } from './profiles.ts';
-import { buildSchema, targetSchema, type OptionInput, type SettingsInput, type TargetInput } from './schema.ts';
+import { buildSchema, optionSchema, profileSchema, settingsSchema, targetSchema, type OptionInput, type SettingsInput, type TargetInput } from './schema.ts';
 
 export interface NormalizedSettings {
   readonly cflags: readonly string[];
@@ -275,27 +275,23 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
-const targetFields: Record<string, readonly string[]> = {
-  executable: ['kind', 'name', 'sources', 'deps', 'publicDeps', 'public', 'default', 'cflags', 'defines', 'includeDirs', 'ldflags', 'libs', 'output', 'install', 'pgo'],
-  static_library: ['kind', 'name', 'sources', 'deps', 'publicDeps', 'public', 'default', 'cflags', 'defines', 'includeDirs', 'ldflags', 'libs', 'output', 'pic', 'install', 'installHeaders', 'headersSubdir', 'pkgConfig'],
-  shared_library: ['kind', 'name', 'sources', 'deps', 'publicDeps', 'public', 'default', 'cflags', 'defines', 'includeDirs', 'ldflags', 'libs', 'output', 'version', 'soname', 'install', 'installHeaders', 'headersSubdir', 'pkgConfig'],
-  object_set: ['kind', 'name', 'sources', 'deps', 'publicDeps', 'public', 'default', 'cflags', 'defines', 'includeDirs', 'ldflags', 'libs'],
-  action: ['kind', 'name', 'command', 'inputs', 'outputs', 'deps', 'description', 'default'],
-  dependency: ['kind', 'name', 'recipe', 'pkgConfig', 'prefer', 'feature', 'ifMissing', 'default'],
-  test: ['kind', 'name', 'program', 'args', 'env', 'cwd', 'timeout', 'suites', 'shouldFail', 'exclusive', 'deps', 'data'],
-};
-const settingsFields = ['cflags', 'defines', 'includeDirs', 'ldflags', 'libs'];
-const profileFields = ['extends', 'cflags', 'defines', 'ldflags', 'sanitize', 'lto', 'strip', 'coverage', 'splitDebug', 'reproducible', 'march', 'mtune', 'pgo'];
+// Field names for "did you mean", read from the schemas themselves so they cannot drift apart.
+const targetFields: Record<string, readonly string[]> = Object.fromEntries(targetSchema.options.map((o) => [o.shape.kind.value, Object.keys(o.shape)]));
+const settingsFields = Object.keys(settingsSchema.shape);
+const profileFields = Object.keys(profileSchema.shape);
+const optionFields = [...new Set(optionSchema.options.flatMap((o) => Object.keys(o.shape)))];
+const buildFields = Object.keys(buildSchema.shape);
+const projectFields = Object.keys(buildSchema.shape.project.shape);
 
 /** The fields allowed where an unknown key was found, for the "did you mean" help. */
 function knownKeys(root: unknown, path: readonly PropertyKey[]): string[] {
   const last = path[path.length - 1];
   const parent = path[path.length - 2];
-  if (path.length === 0) return ['project', 'options', 'profiles', 'settings', 'install', 'targets'];
-  if (last === 'project') return ['name', 'version'];
-  if (last === 'public' || last === 'settings') return settingsFields;
+  if (path.length === 0) return buildFields;
+  if (last === 'project') return projectFields;
+  if (last === 'public' || last === 'settings' || last === 'ifMissing') return settingsFields;
   if (parent === 'profiles') return profileFields;
-  if (parent === 'options') return ['type', 'default', 'values', 'description'];
+  if (parent === 'options') return optionFields;
   const v = valueAt(root, path) as { kind?: unknown } | undefined;
   if (typeof v?.kind === 'string' && targetFields[v.kind] !== undefined) return [...targetFields[v.kind]!];
   return [];
