@@ -2,7 +2,7 @@
 // for duplicates and for paths ninja cannot express, cycles reported with their path.
 import path from 'node:path';
 import { closest, DiagnosticsError, type Diagnostic } from '../model/diagnostics.ts';
-import { normalizeSettings, type Model, type ModelTarget, type NormalizedSettings } from '../model/validate.ts';
+import { MAX_DIAGNOSTICS, normalizeSettings, quote, type Model, type ModelTarget, type NormalizedSettings } from '../model/validate.ts';
 import { normalize, SourceTree } from './files.ts';
 import type { DependencyInfo, DependencyResolution, Graph, GraphTarget } from './graph.ts';
 
@@ -31,15 +31,22 @@ export function resolve(model: Model, opts: ResolveOptions = {}): Graph {
   const genDir = `${outDir}/gen`;
   const tree = new SourceTree(model.root);
   const byName = new Map(model.targets.map((t) => [t.name, t]));
+  // Past MAX_DIAGNOSTICS, problems are counted, not located and listed: 50,000 missing files are one mistake.
+  let unreported = 0;
+  const stopped = (): DiagnosticsError => new DiagnosticsError(unreported === 0 ? diags : [...diags, { file: 'build.pogo.ts', path: '', message: `${unreported} more problem${unreported === 1 ? '' : 's'} not shown` }]);
   const err = (t: ModelTarget, field: string, message: string, help?: string): void => {
+    if (diags.length >= MAX_DIAGNOSTICS) {
+      unreported++;
+      return;
+    }
     // `field` is `name`, `deps[2]`, ...: the line of that field when it can be found, else the target's.
     const segs = field === '' ? [] : field.split(/[.[\]]/).filter((x) => x !== '').map((x) => (/^\d+$/.test(x) ? Number(x) : x));
     const loc = model.locate([...t.segments, ...segs]) ?? (t.line === undefined ? undefined : { file: t.file, line: t.line });
-    diags.push({ file: loc?.file ?? t.file, ...(loc === undefined ? {} : { line: loc.line }), path: `${t.fieldPath}${field === '' ? '' : `.${field}`}`, message: `target "${t.name}": ${message}`, ...(help === undefined ? {} : { help }) });
+    diags.push({ file: loc?.file ?? t.file, ...(loc === undefined ? {} : { line: loc.line }), path: `${t.fieldPath}${field === '' ? '' : `.${field}`}`, message: `target ${quote(t.name)}: ${message}`, ...(help === undefined ? {} : { help }) });
   };
   const checkPath = (t: ModelTarget, field: string, p: string): boolean => {
     if (!unrepresentable.test(p)) return true;
-    err(t, field, `path ${JSON.stringify(p)} contains ${describeChar(p)}, which ninja cannot express in a path`, 'rename the file or directory');
+    err(t, field, `path ${quote(p)} contains ${describeChar(p)}, which ninja cannot express in a path`, 'rename the file or directory');
     return false;
   };
 
@@ -48,7 +55,7 @@ export function resolve(model: Model, opts: ResolveOptions = {}): Graph {
   for (const t of model.targets) {
     if (reservedNames.has(t.name)) err(t, 'name', `the name "${t.name}" is reserved`, `pogogen defines ${[...reservedNames].map((n) => `"${n}"`).join(', ')} itself (ninja ${t.name})`);
     if (t.name.includes('/') || unrepresentable.test(t.name) || t.name.startsWith('.') || /[\x00-\x1f\x7f]/.test(t.name)) {
-      err(t, 'name', `the name ${JSON.stringify(t.name)} cannot be used`, 'names may not contain "/", "|" or control characters, nor start with "."');
+      err(t, 'name', `the name ${quote(t.name)} cannot be used`, 'names may not contain "/", "|" or control characters, nor start with "."');
     }
     const names: string[] = [];
     const fields = t.kind === 'test' ? (['program', 'deps'] as const) : (['deps', 'publicDeps'] as const);
@@ -61,14 +68,14 @@ export function resolve(model: Model, opts: ResolveOptions = {}): Graph {
         const dep = byName.get(name);
         if (dep === undefined) {
           const guess = closest(name, byName.keys());
-          err(t, field === 'program' ? 'program' : `${field}[${i}]`, `unknown ${field === 'program' ? 'program' : 'dependency'} "${name}"`, guess === undefined ? `targets: ${[...byName.keys()].join(', ')}` : `did you mean "${guess}"?`);
+          err(t, field === 'program' ? 'program' : `${field}[${i}]`, `unknown ${field === 'program' ? 'program' : 'dependency'} ${quote(name)}`, guess === undefined ? `targets: ${listOf([...byName.keys()])}` : `did you mean ${quote(guess)}?`);
           return;
         }
         const at = field === 'program' ? 'program' : `${field}[${i}]`;
         if (dep.name === t.name) return err(t, at, 'a target cannot depend on itself');
-        if (field === 'program' && dep.kind !== 'executable') return err(t, at, `"${name}" is a ${dep.kind.replace('_', ' ')}, not an executable`, 'a test runs an executable target or a script path');
-        if (dep.kind === 'test') return err(t, at, `cannot depend on test "${name}"`);
-        if (dep.kind === 'executable' && t.kind !== 'action' && t.kind !== 'test') return err(t, at, `cannot link executable "${name}"`, 'only an action or a test may depend on an executable (e.g. to run a generator it builds)');
+        if (field === 'program' && dep.kind !== 'executable') return err(t, at, `${quote(name)} is a ${dep.kind.replace('_', ' ')}, not an executable`, 'a test runs an executable target or a script path');
+        if (dep.kind === 'test') return err(t, at, `cannot depend on test ${quote(name)}`);
+        if (dep.kind === 'executable' && t.kind !== 'action' && t.kind !== 'test') return err(t, at, `cannot link executable ${quote(name)}`, 'only an action or a test may depend on an executable (e.g. to run a generator it builds)');
         if (!names.includes(name)) names.push(name);
       });
     }
@@ -78,15 +85,15 @@ export function resolve(model: Model, opts: ResolveOptions = {}): Graph {
   if (cycle !== undefined) {
     const t = byName.get(cycle[0]!)!;
     const loc = model.locate([...t.segments, 'deps']) ?? (t.line === undefined ? undefined : { file: t.file, line: t.line });
-    diags.push({ file: loc?.file ?? t.file, ...(loc === undefined ? {} : { line: loc.line }), path: `${t.fieldPath}.deps`, message: `dependency cycle: ${cycle.join(' → ')}`, help: 'break the cycle, e.g. by moving the shared code into a library both depend on' });
+    diags.push({ file: loc?.file ?? t.file, ...(loc === undefined ? {} : { line: loc.line }), path: `${t.fieldPath}.deps`, message: `dependency cycle: ${cycle.map(bare).join(' → ')}`, help: 'break the cycle, e.g. by moving the shared code into a library both depend on' });
   }
-  if (diags.length > 0) throw new DiagnosticsError(diags);
+  if (diags.length > 0) throw stopped();
 
   // Outputs, with a check that no two targets write the same file.
   const owners = new Map<string, string>();
   const claim = (t: ModelTarget, field: string, out: string): void => {
     const prev = owners.get(out);
-    if (prev !== undefined) err(t, field, `output "${out}" is also written by target "${prev}"`, 'give one of them another name or output');
+    if (prev !== undefined) err(t, field, `output ${quote(out)} is also written by target ${quote(prev)}`, 'give one of them another name or output');
     else owners.set(out, t.name);
   };
   const outputsOf = new Map<string, { output?: string; outputs: string[]; shared?: { soname: string; links: string[] } }>();
@@ -137,7 +144,7 @@ export function resolve(model: Model, opts: ResolveOptions = {}): Graph {
         const outs: string[] = [];
         t.outputs.forEach((o, i) => {
           const n = normalize(o);
-          if (path.posix.isAbsolute(n) || n === '..' || n.startsWith('../')) return err(t, `outputs[${i}]`, `output ${JSON.stringify(o)} must stay inside the gen directory`, 'outputs are relative to out/<profile>/gen/');
+          if (path.posix.isAbsolute(n) || n === '..' || n.startsWith('../')) return err(t, `outputs[${i}]`, `output ${quote(o)} must stay inside the gen directory`, 'outputs are relative to out/<profile>/gen/');
           const out = `${genDir}/${n}`;
           if (checkPath(t, `outputs[${i}]`, out)) claim(t, `outputs[${i}]`, out);
           outs.push(out);
@@ -149,7 +156,7 @@ export function resolve(model: Model, opts: ResolveOptions = {}): Graph {
   }
 
   // Later steps need every target's outputs: stop at the first layer of problems.
-  if (diags.length > 0) throw new DiagnosticsError(diags);
+  if (diags.length > 0) throw stopped();
 
   // What each target exports to its dependents (memoized: linear in edges).
   const exportedMemo = new Map<string, Exported>();
@@ -183,8 +190,8 @@ export function resolve(model: Model, opts: ResolveOptions = {}): Graph {
       const inputs: string[] = [];
       if (t.inputs !== undefined) {
         const r = tree.expand(t.inputs);
-        for (const m of r.missing) err(t, 'inputs', `input file "${m}" does not exist`);
-        for (const g of r.emptyGlobs) err(t, 'inputs', `glob "${g}" matches no file`);
+        for (const m of r.missing) err(t, 'inputs', `input file ${quote(m)} does not exist`);
+        for (const g of r.emptyGlobs) err(t, 'inputs', `glob ${quote(g)} matches no file`);
         r.files.forEach((f) => checkPath(t, 'inputs', f) && inputs.push(f));
       }
       const needs = deps.flatMap((d) => outputsOf.get(d)!.outputs);
@@ -199,14 +206,14 @@ export function resolve(model: Model, opts: ResolveOptions = {}): Graph {
     if (t.kind === 'test') {
       const programTarget = typeof t.program === 'string' && t.program.includes('/') ? undefined : typeof t.program === 'string' ? t.program : t.program.name;
       const program = programTarget === undefined ? normalize(t.program as string) : outputsOf.get(programTarget)?.output;
-      if (programTarget === undefined && !tree.exists(program!)) err(t, 'program', `script "${String(t.program)}" does not exist`);
+      if (programTarget === undefined && !tree.exists(program!)) err(t, 'program', `script ${quote(String(t.program))} does not exist`);
       const data = t.data === undefined ? [] : tree.expand(t.data);
       if (t.data !== undefined) {
-        for (const m of (data as { missing: string[] }).missing) err(t, 'data', `data file "${m}" does not exist`);
-        for (const g of (data as { emptyGlobs: string[] }).emptyGlobs) err(t, 'data', `glob "${g}" matches no file`);
+        for (const m of (data as { missing: string[] }).missing) err(t, 'data', `data file ${quote(m)} does not exist`);
+        for (const g of (data as { emptyGlobs: string[] }).emptyGlobs) err(t, 'data', `glob ${quote(g)} matches no file`);
       }
       const pathOf = (name: string): string | undefined => outputsOf.get(name)?.output;
-      const args = (t.args ?? []).map((a) => a.replace(/\{path:([^}]+)\}/g, (whole, n: string) => pathOf(n) ?? (err(t, 'args', `"${whole}" names no target with an output`), whole)).replace(/\{root\}/g, model.root));
+      const args = (t.args ?? []).map((a) => a.replace(/\{path:([^}]+)\}/g, (whole, n: string) => pathOf(n) ?? (err(t, 'args', `${quote(whole)} names no target with an output`), whole)).replace(/\{root\}/g, model.root));
       targets.push({
         ...base,
         test: {
@@ -226,8 +233,8 @@ export function resolve(model: Model, opts: ResolveOptions = {}): Graph {
       continue;
     }
     const r = tree.expand(t.sources);
-    if (r.missing.length > 0) err(t, 'sources', `missing source file${r.missing.length > 1 ? 's' : ''}: ${r.missing.join(', ')}`);
-    for (const g of r.emptyGlobs) err(t, 'sources', `glob "${g}" matches no file`);
+    if (r.missing.length > 0) err(t, 'sources', `missing source file${r.missing.length > 1 ? 's' : ''}: ${listOf(r.missing)}`);
+    for (const g of r.emptyGlobs) err(t, 'sources', `glob ${quote(g)} matches no file`);
     if (r.files.length === 0 && r.missing.length === 0 && r.emptyGlobs.length === 0 && t.kind !== 'object_set') err(t, 'sources', 'no sources');
     const sources = r.files.filter((f) => checkPath(t, 'sources', f));
     const own = normalizeSettings(t);
@@ -240,8 +247,8 @@ export function resolve(model: Model, opts: ResolveOptions = {}): Graph {
     if (t.install === true || ((t.kind === 'static_library' || t.kind === 'shared_library') && (t.installHeaders !== undefined || t.pkgConfig !== undefined))) {
       const lib = t.kind === 'static_library' || t.kind === 'shared_library' ? t : undefined;
       const headers = lib?.installHeaders === undefined ? { files: [] as string[], missing: [] as string[], emptyGlobs: [] as string[] } : tree.expand(lib.installHeaders);
-      for (const m of headers.missing) err(t, 'installHeaders', `header "${m}" does not exist`);
-      for (const g of headers.emptyGlobs) err(t, 'installHeaders', `glob "${g}" matches no file`);
+      for (const m of headers.missing) err(t, 'installHeaders', `header ${quote(m)} does not exist`);
+      for (const g of headers.emptyGlobs) err(t, 'installHeaders', `glob ${quote(g)} matches no file`);
       install = {
         self: t.install === true,
         headers: headers.files,
@@ -261,14 +268,14 @@ export function resolve(model: Model, opts: ResolveOptions = {}): Graph {
     };
     targets.push(g);
   }
-  if (diags.length > 0) throw new DiagnosticsError(diags);
+  if (diags.length > 0) throw stopped();
   const extraInstall = model.install.map((entry, i) => {
     const r = tree.expand(entry.files);
-    for (const m of r.missing) diags.push({ file: 'build.pogo.ts', path: `install[${i}].files`, message: `file "${m}" to install does not exist` });
-    for (const g of r.emptyGlobs) diags.push({ file: 'build.pogo.ts', path: `install[${i}].files`, message: `glob "${g}" matches no file` });
+    for (const m of r.missing) diags.push({ file: 'build.pogo.ts', path: `install[${i}].files`, message: `file ${quote(m)} to install does not exist` });
+    for (const g of r.emptyGlobs) diags.push({ file: 'build.pogo.ts', path: `install[${i}].files`, message: `glob ${quote(g)} matches no file` });
     return { files: r.files, dir: entry.dir, ...(entry.mode === undefined ? {} : { mode: entry.mode }) };
   });
-  if (diags.length > 0) throw new DiagnosticsError(diags);
+  if (diags.length > 0) throw stopped();
   return { model, outDir, genDir, targets, watchedDirs: [...tree.watchedDirs].sort(), extraInstall };
 }
 
@@ -357,6 +364,14 @@ function concatSettings(parts: readonly NormalizedSettings[]): NormalizedSetting
     ldflags: parts.flatMap((p) => p.ldflags),
     libs: dedupe(parts.flatMap((p) => p.libs)),
   };
+}
+
+/** A user string in an unquoted list: escaped and clipped like quote(), without the quotes. */
+const bare = (s: string): string => quote(s).slice(1, -1);
+
+/** User strings for a message: the first ten of a long list and a count of the rest. */
+function listOf(xs: readonly string[]): string {
+  return `${xs.slice(0, 10).map(bare).join(', ')}${xs.length > 10 ? ` and ${xs.length - 10} more` : ''}`;
 }
 
 function dedupe<T>(xs: readonly T[]): T[] {
