@@ -1,16 +1,16 @@
-// Turning build.pogo.ts (and the local .ts files it imports) into a value with esbuild's native binary, cached by
-// content hash so an unchanged description loads without spawning anything; returns every file it read.
-import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+// Turning build.pogo.ts (and the local files it imports) into a value and the list of files it read: bundled by
+// esbuild, cached by content so an unchanged description loads without running esbuild, and imported with source
+// maps on so that errors point at the original files and lines.
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { runEsbuild, type EsbuildError, type InputGraph } from './esbuild.ts';
 
 export interface Loaded {
   /** The description's default export. */
   readonly value: unknown;
-  /** Absolute paths of build.pogo.ts and every local file it imported, sorted. */
+  /** Absolute paths of build.pogo.ts and every local file it imported, transitively, sorted; not the API module, nothing from node_modules. */
   readonly files: string[];
   /** True when the bundle came from the cache (esbuild was not run). */
   readonly cached: boolean;
@@ -19,159 +19,207 @@ export interface Loaded {
 export class LoadError extends Error {
   constructor(
     message: string,
-    readonly file: string,
-    readonly line?: number,
-    readonly column?: number,
-    readonly lineText?: string,
+    public readonly file: string,
+    public readonly line?: number,
+    public readonly column?: number,
+    public readonly lineText?: string,
   ) {
     super(message);
+    this.name = 'LoadError';
   }
 }
 
-/** Bump when the bundle format changes so old cache entries are not reused. */
-const LOADER_VERSION = '1';
+/** Bump when the bundle or the manifest changes shape, so that older cache entries are not reused. */
+const LOADER_VERSION = '2';
 
+/** Cache files not written for this long are removed whenever a new entry is written (each edit of build.pogo.ts makes one). */
+const KEEP_MS = 24 * 60 * 60 * 1000;
+
+/** `<key>.json` in the cache directory: the bundle it stands for and every file that went into it, with hashes. */
 interface Manifest {
-  readonly files: { readonly path: string; readonly sha256: string }[];
+  /** File name of the bundle, `<key>.<first 16 hex digits of its sha256>.mjs`: a rebuilt bundle is a new module URL. */
+  readonly bundle: string;
+  readonly bundleSha256: string;
+  /** Loaded.files. */
+  readonly files: string[];
+  /** Every bundled input (the description's files and the API module's) → sha256; any change means bundling again. */
+  readonly inputs: Readonly<Record<string, string>>;
+}
+
+interface Options {
+  /** Where bundles and manifests are kept (created when needed). */
+  readonly cacheDir: string;
+  /** Absolute path of the module that `import ... from 'pogogen'` means. */
+  readonly apiEntry: string;
 }
 
 const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
 
-export async function loadDescription(file: string, opts: { cacheDir: string; apiEntry: string }): Promise<Loaded> {
+export async function loadDescription(file: string, opts: Options): Promise<Loaded> {
+  // Real paths throughout, because esbuild resolves symlinks and Node imports a module by its real path: the files
+  // listed, esbuild's relative paths and the source map's `sources` (relative to the bundle) then all agree.
+  let entry: string;
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new LoadError(`no build.pogo.ts in ${path.dirname(file)}`, file);
+    entry = fs.realpathSync(file);
+    text = fs.readFileSync(entry, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new LoadError(code === 'ENOENT' ? `no ${path.basename(file)} in ${path.dirname(file)}` : `cannot read ${file}: ${code ?? String(err)}`, file);
   }
-  const key = sha256([LOADER_VERSION, file, opts.apiEntry, text].join('\0'));
-  const bundle = path.join(opts.cacheDir, `${key}.mjs`);
-  const manifestFile = path.join(opts.cacheDir, `${key}.json`);
-  const hit = cached(manifestFile, bundle);
-  const files = hit ?? build(file, opts, bundle, manifestFile);
+  fs.mkdirSync(opts.cacheDir, { recursive: true });
+  const cacheDir = fs.realpathSync(opts.cacheDir);
+  const key = sha256([LOADER_VERSION, entry, text, opts.apiEntry].join('\0'));
+  const hit = readEntry(cacheDir, key);
+  const manifest = hit ?? (await bundle(entry, key, cacheDir, opts.apiEntry));
 
-  // Stack traces of errors thrown by the description point at build.pogo.ts, through the inline source map.
+  // Before the import, so that stack traces of anything the description throws, now or when pogogen later calls a
+  // function it exported, name the original .ts files and lines instead of the bundle.
   process.setSourceMapsEnabled(true);
   let mod: Record<string, unknown>;
   try {
-    // The query makes a rebuilt bundle a new module even in a process that imported the old one.
-    const st = fs.statSync(bundle);
-    mod = (await import(`${pathToFileURL(bundle).href}?${st.mtimeMs}-${st.size}`)) as Record<string, unknown>;
+    mod = (await import(pathToFileURL(path.join(cacheDir, manifest.bundle)).href)) as Record<string, unknown>;
   } catch (err) {
-    const loc = errorLocation(err, files);
-    throw new LoadError(`build.pogo.ts threw while loading: ${err instanceof Error ? err.message : String(err)}`, loc?.file ?? file, loc?.line, loc?.column);
+    const at = errorLocation(err, manifest.files);
+    const message = `${path.basename(file)} threw while loading: ${err instanceof Error ? err.message : String(err)}`;
+    throw at === undefined ? new LoadError(message, entry) : new LoadError(message, at.file, at.line, at.column, lineOf(at.file, at.line));
   }
-  if (!('default' in mod) || mod.default === undefined) {
-    throw new LoadError('build.pogo.ts has no default export', file, undefined, undefined, undefined);
-  }
-  return { value: mod.default, files, cached: hit !== undefined };
+  if (mod.default === undefined) throw new LoadError(`${path.basename(file)} has no default export: it must \`export default defineBuild({...})\``, entry);
+  return { value: mod.default, files: manifest.files, cached: hit !== undefined };
 }
 
-/** The input files of a cache entry whose every input still has the recorded hash; undefined on any miss. */
-function cached(manifestFile: string, bundle: string): string[] | undefined {
+/** The manifest of cache entry `key` if its bundle and every input still have their recorded hashes; any doubt is a miss. */
+function readEntry(cacheDir: string, key: string): Manifest | undefined {
   try {
-    const m = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Manifest;
-    if (!Array.isArray(m.files) || !fs.existsSync(bundle)) return undefined;
-    for (const f of m.files) if (sha256(fs.readFileSync(f.path)) !== f.sha256) return undefined;
-    return m.files.map((f) => f.path);
+    const m: unknown = JSON.parse(fs.readFileSync(path.join(cacheDir, `${key}.json`), 'utf8'));
+    if (!isManifest(m)) return undefined;
+    if (sha256(fs.readFileSync(path.join(cacheDir, m.bundle))) !== m.bundleSha256) return undefined;
+    for (const [input, hash] of Object.entries(m.inputs)) if (sha256(fs.readFileSync(input)) !== hash) return undefined;
+    return m;
   } catch {
     return undefined;
   }
 }
 
-function esbuildBinary(): string | undefined {
-  try {
-    const require = createRequire(import.meta.url);
-    const esbuildDir = path.dirname(require.resolve('esbuild/package.json'));
-    return createRequire(path.join(esbuildDir, 'package.json')).resolve(`@esbuild/${process.platform}-${process.arch}/bin/esbuild`);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Bundles with esbuild into the cache; returns the local input files. */
-function build(file: string, opts: { cacheDir: string; apiEntry: string }, bundle: string, manifestFile: string): string[] {
-  fs.mkdirSync(opts.cacheDir, { recursive: true });
-  const tmp = `${bundle}.${process.pid}.tmp`;
-  const meta = `${manifestFile}.${process.pid}.meta`;
-  const cwd = path.dirname(file);
-  const bin = esbuildBinary();
-  if (bin === undefined) throw new LoadError('esbuild is not installed (npm package esbuild)', file);
-  const r = spawnSync(
-    bin,
-    [
-      path.basename(file),
-      '--bundle',
-      '--format=esm',
-      '--platform=node',
-      '--target=node20',
-      '--packages=external',
-      `--alias:pogogen=${opts.apiEntry}`,
-      '--sourcemap=inline',
-      '--log-level=error',
-      '--color=false',
-      `--metafile=${meta}`,
-      `--outfile=${tmp}`,
-    ],
-    { cwd, encoding: 'utf8' },
+function isManifest(m: unknown): m is Manifest {
+  if (typeof m !== 'object' || m === null) return false;
+  const { bundle, bundleSha256, files, inputs } = m as Record<string, unknown>;
+  return (
+    typeof bundle === 'string' &&
+    bundle === path.basename(bundle) &&
+    typeof bundleSha256 === 'string' &&
+    typeof inputs === 'object' &&
+    inputs !== null &&
+    Object.values(inputs).every((h) => typeof h === 'string') &&
+    Array.isArray(files) &&
+    files.every((f) => typeof f === 'string' && Object.hasOwn(inputs, f))
   );
+}
+
+/** Runs esbuild and writes a new cache entry: the bundle first, then its manifest, each by rename from a temporary file. */
+async function bundle(entry: string, key: string, cacheDir: string, apiEntry: string): Promise<Manifest> {
+  // The temporary output sits next to its final name: the source map's relative `sources` stay right after the rename.
+  const tmp = path.join(cacheDir, `${key}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   try {
-    if (r.error !== undefined) throw new LoadError(`could not run esbuild: ${r.error.message}`, file);
-    if (r.status !== 0) throw syntaxError(r.stderr, cwd, file);
-    // The description's own files: everything reachable from it without going through the pogogen API.
-    const graph = (JSON.parse(fs.readFileSync(meta, 'utf8')) as { inputs: Record<string, { imports?: { path: string }[] }> }).inputs;
-    const seen = new Set<string>();
-    const stack = [path.basename(file)];
-    while (stack.length > 0) {
-      const rel = stack.pop()!;
-      const abs = path.resolve(cwd, rel);
-      if (seen.has(abs) || abs === opts.apiEntry || graph[rel] === undefined || abs.split(path.sep).includes('node_modules')) continue;
-      seen.add(abs);
-      for (const imp of graph[rel].imports ?? []) stack.push(imp.path);
-    }
-    const inputs = [...seen].sort();
-    const manifest: Manifest = { files: inputs.map((p) => ({ path: p, sha256: sha256(fs.readFileSync(p)) })) };
-    fs.renameSync(tmp, bundle);
-    fs.writeFileSync(`${manifestFile}.${process.pid}.tmp`, JSON.stringify(manifest));
-    fs.renameSync(`${manifestFile}.${process.pid}.tmp`, manifestFile);
-    return inputs;
+    const result = await runEsbuild({ entry, apiEntry, outfile: tmp });
+    if (!result.ok) throw esbuildLoadError(result.error, entry);
+    const { inputs, files } = inputFiles(result.inputs, entry, realpath(apiEntry));
+    const code = fs.readFileSync(tmp);
+    const bundleSha256 = sha256(code);
+    const manifest: Manifest = {
+      bundle: `${key}.${bundleSha256.slice(0, 16)}.mjs`,
+      bundleSha256,
+      files,
+      inputs: Object.fromEntries(inputs.map((f) => [f, sha256(fs.readFileSync(f))])),
+    };
+    fs.renameSync(tmp, path.join(cacheDir, manifest.bundle));
+    fs.writeFileSync(tmp, JSON.stringify(manifest));
+    fs.renameSync(tmp, path.join(cacheDir, `${key}.json`));
+    prune(cacheDir, new Set([manifest.bundle, `${key}.json`]));
+    return manifest;
   } finally {
     fs.rmSync(tmp, { force: true });
-    fs.rmSync(meta, { force: true });
   }
 }
 
-/** esbuild's first error as a LoadError: `✘ [ERROR] message` then `    file:line:col:` (column 0-based) and the line. */
-function syntaxError(stderr: string, cwd: string, fallback: string): LoadError {
-  const lines = stderr.split('\n');
-  const head = lines.findIndex((l) => l.includes('[ERROR]'));
-  const message = head >= 0 ? lines[head]!.replace(/^.*\[ERROR\]\s*/, '') : stderr.trim() || 'esbuild failed';
-  for (let i = head + 1; i > 0 && i < lines.length; i++) {
-    const m = /^\s+(.+?):(\d+):(\d+):\s*$/.exec(lines[i]!);
-    if (m === null) continue;
-    const abs = path.resolve(cwd, m[1]!);
-    const line = Number(m[2]);
-    let lineText: string | undefined;
-    try {
-      lineText = fs.readFileSync(abs, 'utf8').split('\n')[line - 1];
-    } catch {
-      lineText = undefined;
-    }
-    return new LoadError(message, abs, line, Number(m[3]) + 1, lineText);
+/**
+ * All bundled inputs as absolute paths, and among them the description's own files: those reachable from the entry
+ * without passing through the API module, and not under node_modules.
+ */
+function inputFiles(graph: InputGraph, entry: string, apiEntry: string): { inputs: string[]; files: string[] } {
+  const dir = path.dirname(entry);
+  const abs = (rel: string): string => path.resolve(dir, rel);
+  // Inputs in esbuild's other namespaces (none are expected with these options) are not files and cannot be hashed.
+  const inputs = Object.keys(graph).filter((rel) => fs.statSync(abs(rel), { throwIfNoEntry: false })?.isFile() === true);
+  const byPath = new Map(inputs.map((rel) => [abs(rel), rel]));
+  const seen = new Set<string>();
+  const stack = [entry];
+  while (stack.length > 0) {
+    const f = stack.pop()!;
+    const rel = byPath.get(f);
+    if (rel === undefined || seen.has(f) || f === apiEntry || f.split(path.sep).includes('node_modules')) continue;
+    seen.add(f);
+    for (const imp of graph[rel]?.imports ?? []) if (imp.external !== true) stack.push(abs(imp.path));
   }
-  return new LoadError(message, fallback);
+  return { inputs: inputs.map(abs).sort(), files: [...seen].sort() };
 }
 
-/** The first stack frame of `err` inside one of `files` (the description's own sources). */
+/** Removes cache files that no entry written in the last KEEP_MS can need; an entry whose bundle is gone is a miss. */
+function prune(cacheDir: string, keep: ReadonlySet<string>): void {
+  const cutoff = Date.now() - KEEP_MS;
+  for (const name of fs.readdirSync(cacheDir)) {
+    if (keep.has(name)) continue;
+    const p = path.join(cacheDir, name);
+    if ((fs.statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < cutoff) fs.rmSync(p, { force: true });
+  }
+}
+
+/** esbuild's error as a LoadError with an absolute file and a 1-based column counted in characters. */
+function esbuildLoadError(e: EsbuildError, entry: string): LoadError {
+  if (e.file === undefined || e.line === undefined) return new LoadError(e.text, entry);
+  const file = path.resolve(path.dirname(entry), e.file);
+  const lineText = lineOf(file, e.line) ?? e.lineText;
+  const column = e.column === undefined ? undefined : (lineText === undefined ? e.column : Buffer.from(lineText).subarray(0, e.column).toString().length) + 1;
+  return new LoadError(e.text, file, e.line, column, lineText);
+}
+
+function realpath(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+/** Line `line` (1-based) of `file`, if it can be read. */
+function lineOf(file: string, line: number): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8').split(/\r?\n/)[line - 1];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The first stack frame of `err` inside one of `files` (the description's own sources), as source-mapped by Node:
+ * `    at fn (/abs/build.pogo.ts:5:9)` or `    at file:///abs/build.pogo.ts:5:9`.
+ */
 export function errorLocation(err: unknown, files: readonly string[]): { file: string; line: number; column: number } | undefined {
   const stack = err instanceof Error ? err.stack : undefined;
   if (stack === undefined) return undefined;
-  const known = new Set(files);
-  for (const l of stack.split('\n')) {
-    const m = /\(?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?\s*$/.exec(l);
-    if (m === null) continue;
-    const f = m[1]!.startsWith('file://') ? decodeURIComponent(m[1]!.slice(7)) : m[1]!;
-    if (known.has(f)) return { file: f, line: Number(m[2]), column: Number(m[3]) };
+  const names = files.flatMap((file) => [
+    { file, name: file },
+    { file, name: pathToFileURL(file).href },
+  ]);
+  for (const frame of stack.split('\n')) {
+    if (!/^\s+at /.test(frame)) continue;
+    for (const { file, name } of names) {
+      for (let i = frame.indexOf(`${name}:`); i >= 0; i = frame.indexOf(`${name}:`, i + 1)) {
+        if (frame[i - 1] !== ' ' && frame[i - 1] !== '(') continue;
+        const m = /^(\d+):(\d+)/.exec(frame.slice(i + name.length + 1));
+        if (m !== null) return { file, line: Number(m[1]), column: Number(m[2]) };
+      }
+    }
   }
   return undefined;
 }
