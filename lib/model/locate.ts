@@ -19,8 +19,14 @@ const frame = /\(?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?\s*$/;
 
 /** The first stack frame of `err` that lies in one of the description's files. */
 export function frameIn(err: unknown, src: SourceTexts): Location | undefined {
-  const stack = err instanceof Error ? err.stack : undefined;
-  if (stack === undefined) return undefined;
+  let stack: unknown;
+  try {
+    // User code threw it, or can reach the Error a helper recorded: `stack` may be a throwing getter or a number.
+    stack = err instanceof Error ? err.stack : undefined;
+  } catch {
+    return undefined;
+  }
+  if (typeof stack !== 'string') return undefined;
   for (const lineText of stack.split('\n').slice(1)) {
     const m = frame.exec(lineText);
     if (m === null) continue;
@@ -50,11 +56,14 @@ export function locate(root: unknown, path: readonly PropertyKey[], src: SourceT
   const file = anchor?.file ?? src.main;
   const text = src.texts.get(file);
   if (text === undefined) return anchor;
-  const lines = text.split('\n');
   let line = anchor?.line ?? 1;
   let found = anchor !== undefined;
+  // Lines are needed only when keys remain to be searched (a target's own call site needs none), and then
+  // split once per text: validate locates every target, resolve every missing file.
+  let lines: readonly string[] | undefined;
   for (const key of rest) {
     if (typeof key !== 'string') continue;
+    lines ??= linesOf(src, file, text);
     const re = new RegExp(`(^|[\\s{,(])['"]?${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]?\\s*:`);
     for (let l = line; l <= lines.length; l++) {
       if (re.test(lines[l - 1]!)) {
@@ -65,4 +74,20 @@ export function locate(root: unknown, path: readonly PropertyKey[], src: SourceT
     }
   }
   return found ? { file, line } : undefined;
+}
+
+const splitCache = new WeakMap<SourceTexts, Map<string, { readonly text: string; readonly lines: readonly string[] }>>();
+
+/** `text.split('\n')`, remembered per description and file for as long as the SourceTexts object lives. */
+function linesOf(src: SourceTexts, file: string, text: string): readonly string[] {
+  let byFile = splitCache.get(src);
+  if (byFile === undefined) {
+    byFile = new Map();
+    splitCache.set(src, byFile);
+  }
+  const hit = byFile.get(file);
+  if (hit !== undefined && hit.text === text) return hit.lines;
+  const lines = text.split('\n');
+  byFile.set(file, { text, lines });
+  return lines;
 }

@@ -58,6 +58,36 @@ export interface ValidateOptions {
   readonly platform: Platform;
 }
 
+/** An option's allowed values in a message: quoted, the first ten, then a count. */
+function choices(values: readonly string[]): string {
+  return `${values.slice(0, 10).map(quote).join(', ')}${values.length > 10 ? ` and ${values.length - 10} more` : ''}`;
+}
+
+/** Diagnostics from the schema beyond this many are counted, not listed. */
+export const MAX_DIAGNOSTICS = 50;
+
+/**
+ * A user string inside a message: JSON-quoted, so a newline, CR, NUL or escape sequence in a name cannot break
+ * the one-paragraph format or reach the terminal raw, and clipped, so a 100 kB name is not a 100 kB line.
+ */
+export function quote(s: string): string {
+  return JSON.stringify(s.length > 200 ? `${s.slice(0, 197)}...` : s);
+}
+
+/**
+ * What user code threw, as text, whatever it threw: a string, a Symbol, an object without a prototype, or an
+ * Error whose `message` getter throws itself. Control characters other than newline and tab are escaped.
+ */
+export function thrownText(err: unknown): string {
+  let text: string;
+  try {
+    text = typeof err === 'string' ? err : err instanceof Error ? String(err.message) : repr(err);
+  } catch {
+    text = 'an exception whose message could not be read';
+  }
+  return text.replace(/[\0-\x08\x0b-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 export function normalizeSettings(s: SettingsInput | undefined): NormalizedSettings {
   return {
     cflags: s?.cflags ?? [],
@@ -75,7 +105,7 @@ export function validate(value: unknown, opts: ValidateOptions): Model {
     // The description is user code: a getter that throws, a cyclic or exotic value must end as a diagnostic.
     if (err instanceof DiagnosticsError) throw err;
     const file = opts.src.main.startsWith(opts.root + '/') ? opts.src.main.slice(opts.root.length + 1) : opts.src.main;
-    throw new DiagnosticsError([{ file, path: '', message: `the description could not be read: ${err instanceof Error ? err.message : repr(err)}` }]);
+    throw new DiagnosticsError([{ file, path: '', message: `the description could not be read: ${thrownText(err)}` }]);
   }
 }
 
@@ -93,14 +123,20 @@ function validateValue(value: unknown, opts: ValidateOptions): Model {
       ...(help === undefined ? {} : { help }),
     };
   };
+  // A list of 50,000 wrong entries is one mistake: report the first ones, count the rest (locating each costs too).
+  let unreported = 0;
   const zodDiags = (root: unknown, prefix: readonly PropertyKey[], issues: readonly z.core.$ZodIssue[]): void => {
     for (const issue of issues) {
+      if (diags.length >= MAX_DIAGNOSTICS) {
+        unreported++;
+        continue;
+      }
       const path = [...prefix, ...issue.path];
       if (issue.code === 'unrecognized_keys') {
         for (const key of issue.keys) {
           const known = knownKeys(root, path);
           const guess = closest(key, known);
-          diags.push(at(root, [...path, key], `unknown field "${key}"`, guess === undefined ? `known fields: ${known.join(', ')}` : `did you mean "${guess}"?`));
+          diags.push(at(root, [...path, key], `unknown field ${quote(key)}`, guess === undefined ? `known fields: ${known.join(', ')}` : `did you mean "${guess}"?`));
         }
       } else {
         diags.push(at(root, path, describeIssue(issue, root, path)));
@@ -112,9 +148,12 @@ function validateValue(value: unknown, opts: ValidateOptions): Model {
     throw new DiagnosticsError([{ file: rel(src.main), path: '', message: 'the default export must be the description object', help: 'export default defineBuild({ project: { name: "app" }, targets: [...] })' }]);
   }
   const parsed = buildSchema.safeParse(value);
+  const stop: () => never = () => {
+    throw new DiagnosticsError(unreported === 0 ? diags : [...diags, { file: rel(src.main), path: '', message: `${unreported} more problem${unreported === 1 ? '' : 's'} not shown` }]);
+  };
   if (!parsed.success) {
     zodDiags(value, [], parsed.error.issues);
-    throw new DiagnosticsError(diags);
+    stop();
   }
   const build = parsed.data;
 
@@ -123,7 +162,7 @@ function validateValue(value: unknown, opts: ValidateOptions): Model {
   const options: Record<string, string | boolean> = {};
   for (const [name, spec] of Object.entries(optionSpecs)) {
     if (spec.type === 'enum' && !spec.values.includes(spec.default)) {
-      diags.push(at(value, ['options', name, 'default'], `default "${spec.default}" is not one of ${spec.values.map((v) => `"${v}"`).join(', ')}`));
+      diags.push(at(value, ['options', name, 'default'], `default ${quote(spec.default)} is not one of ${choices(spec.values)}`));
     }
     options[name] = spec.default;
   }
@@ -172,14 +211,14 @@ function validateValue(value: unknown, opts: ValidateOptions): Model {
       targetsValue = (targetsValue as (c: typeof ctx) => unknown)(Object.freeze(ctx));
     } catch (err) {
       const loc = frameIn(err, src);
-      throw new DiagnosticsError([{ file: rel(loc?.file ?? src.main), ...(loc === undefined ? {} : { line: loc.line, column: loc.column }), path: 'targets', message: `the targets function threw: ${err instanceof Error ? err.message : String(err)}` }]);
+      throw new DiagnosticsError([{ file: rel(loc?.file ?? src.main), ...(loc === undefined ? {} : { line: loc.line, column: loc.column }), path: 'targets', message: `the targets function threw: ${thrownText(err)}` }]);
     }
     if (!Array.isArray(targetsValue)) {
       throw new DiagnosticsError([at(value, ['targets'], `the targets function must return a list of targets, got ${kindOf(targetsValue)}`)]);
     }
   }
   const root = { targets: targetsValue };
-  const listed = (targetsValue as unknown[]).map((t, i) => ({ t, i })).filter(({ t }) => t !== false && t !== null && t !== undefined);
+  const listed = (Array.prototype.map.call(targetsValue, (t: unknown, i: number) => ({ t, i })) as { t: unknown; i: number }[]).filter(({ t }) => t !== false && t !== null && t !== undefined);
   const targets: ModelTarget[] = [];
   const byName = new Map<string, ModelTarget>();
   const seenObjects = new Set<unknown>();
@@ -206,13 +245,14 @@ function validateValue(value: unknown, opts: ValidateOptions): Model {
     for (const field of ['deps', 'publicDeps'] as const) {
       const list = (t as Record<string, unknown>)[field];
       if (!Array.isArray(list)) continue;
-      list.forEach((d, j) => {
+      // The array's own methods may be user-replaced: use Array.prototype's.
+      Array.prototype.forEach.call(list, (d: unknown, j: number) => {
         if (typeof d === 'object' && d !== null && !listed.some((l) => l.t === d)) addTarget(d, [...path, field, j]);
       });
     }
   };
   for (const { t, i } of listed) addTarget(t, ['targets', i]);
-  if (diags.length > 0) throw new DiagnosticsError(diags);
+  if (diags.length > 0) stop();
 
   targets.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return {
@@ -254,14 +294,14 @@ function expectedValues(spec: OptionInput): string {
     case 'string':
       return 'a string';
     case 'enum':
-      return spec.values.map((v) => `"${v}"`).join(', ');
+      return choices(spec.values);
     case 'feature':
       return 'auto, enabled or disabled';
   }
 }
 
 function kindOf(v: unknown): string {
-  if (v === null) return 'null';
+  if (v === null || v === undefined) return String(v);
   if (Array.isArray(v)) return 'a list';
   return typeof v === 'object' ? 'an object' : `${typeof v} ${repr(v)}`;
 }
