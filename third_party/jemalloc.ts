@@ -14,5 +14,7 @@ export const jemalloc = recipe({
     buildTargets: ['build_lib_static'],
     installTargets: ['install_include', 'install_lib_static'],
   },
+  // configure generates jemalloc.h (with the je_ prefix applied), the one public header.
+  headers: { after: 'configure', copy: [{ from: 'include/jemalloc/jemalloc.h', to: 'include/jemalloc/jemalloc.h' }] },
   provides: { staticLibs: ['jemalloc'], libs: ['pthread', 'dl', 'm'] },
 });

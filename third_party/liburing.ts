@@ -16,5 +16,7 @@ export const liburing = recipe({
     installTargets: ['install'],
     prefixVariable: 'prefix',
   },
+  // configure writes liburing/compat.h (and io_uring_version.h in newer releases): the headers are complete then.
+  headers: { after: 'configure', copy: [{ from: 'src/include/liburing.h', to: 'include/liburing.h' }, { from: 'src/include/liburing', to: 'include/liburing' }] },
   provides: { staticLibs: ['uring'], pkgConfig: 'liburing' },
 });

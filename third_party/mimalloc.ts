@@ -12,5 +12,10 @@ export const mimalloc = recipe({
     kind: 'cmake',
     args: ['-DMI_BUILD_SHARED=OFF', '-DMI_BUILD_OBJECT=OFF', '-DMI_BUILD_TESTS=OFF', '-DMI_INSTALL_TOPLEVEL=ON'],
   },
+  // The public headers ship in the archive; MI_INSTALL_TOPLEVEL puts them straight under include/.
+  headers: {
+    after: 'extract',
+    copy: ['mimalloc.h', 'mimalloc-override.h', 'mimalloc-new-delete.h'].map((h) => ({ from: `include/${h}`, to: `include/${h}` })),
+  },
   provides: { staticLibs: ['mimalloc'], pkgConfig: 'mimalloc', libs: ['pthread'] },
 });

@@ -366,8 +366,8 @@ function coverageReport(root: string, outDir: string, io: Io): number {
 /** `pogogen dep-step PHASE PLAN`: one phase of a dependency build, run by ninja or make. */
 async function depStep(args: CliArgs, io: Io): Promise<number> {
   const [phase, planFile] = args.rest;
-  if (phase === undefined || planFile === undefined || !['extract', 'configure', 'build', 'install', 'restore'].includes(phase)) {
-    io.err('pogogen: dep-step needs PHASE (extract|configure|build|install|restore) and a plan file\n');
+  if (phase === undefined || planFile === undefined || !['extract', 'configure', 'headers', 'build', 'install', 'restore'].includes(phase)) {
+    io.err('pogogen: dep-step needs PHASE (extract|configure|headers|build|install|restore) and a plan file\n');
     return 2;
   }
   const depPlan = JSON.parse(fs.readFileSync(planFile, 'utf8')) as DependencyBuildPlan;

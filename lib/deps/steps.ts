@@ -1,6 +1,7 @@
 // Running one phase of a dependency build (`pogogen dep-step <phase> <plan.json>`): the commands each build kind
 // needs, the job budget handed to nested builds, logs per phase, and a stamp only after success.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DependencyBuildPlan } from '../plan/deps.ts';
@@ -9,10 +10,11 @@ import { extractArchive } from './extract.ts';
 
 export class StepError extends Error {}
 
-export type Phase = 'extract' | 'configure' | 'build' | 'install' | 'restore';
+export type Phase = 'extract' | 'configure' | 'headers' | 'build' | 'install' | 'restore';
 
 /** The stamp a phase writes when it succeeded. */
 export function stampOf(plan: DependencyBuildPlan, phase: Phase): string {
+  if (phase === 'headers') return `${plan.prefix}.headers.stamp`;
   return phase === 'install' || phase === 'restore' ? `${plan.prefix}.stamp` : path.join(plan.logDir, `${phase}.stamp`);
 }
 
@@ -90,6 +92,20 @@ export async function runPhase(phase: Phase, plan: DependencyBuildPlan, env: Nod
       const entry = plan.cacheEntry;
       if (!verifyEntry(entry)) throw new StepError(`${plan.name}: the cached build ${entry} is missing or corrupt; run pogogen again to rebuild it`);
       restoreEntry(entry, plan.prefix);
+      if (plan.headers !== undefined) fs.writeFileSync(stampOf(plan, 'headers'), `${plan.key}\n`);
+      break;
+    }
+    case 'headers': {
+      const h = plan.headers;
+      if (h === undefined) throw new StepError(`${plan.name}: the recipe stages no headers`);
+      const js = jobserver(plan, env);
+      for (const argv of h.run ?? []) {
+        // A `make` here shares the job budget like the build phase's; other commands run as written.
+        const isMake = argv[0] === 'make';
+        run(plan, phase, isMake ? ['make', ...js.args, ...withPrefix(plan, argv.slice(1))] : withPrefix(plan, argv), plan.sourceDir, isMake ? { env: js.env, fds: js.fds } : {});
+      }
+      const staged = stageHeaders(plan);
+      fs.writeFileSync(path.join(plan.logDir, 'headers.list'), `${staged.join('\n')}\n`);
       break;
     }
     case 'extract': {
@@ -138,6 +154,9 @@ export async function runPhase(phase: Phase, plan: DependencyBuildPlan, env: Nod
       break;
     }
     case 'install': {
+      // Files already in the prefix (staged headers, a previous install) keep their mtimes when the install
+      // writes them again unchanged: objects compiled against staged headers are not rebuilt next time.
+      const before = snapshot(plan.prefix);
       fs.rmSync(plan.prefix, { recursive: true, force: true });
       if (b.kind === 'make') make(b.installTargets ?? ['install'], [...withPrefix(plan, b.args), `CC=${plan.env.CC}`, `${b.prefixVariable ?? 'PREFIX'}=${plan.prefix}`], false);
       else if (b.kind === 'configure') make(b.installTargets ?? ['install'], [], false);
@@ -145,9 +164,80 @@ export async function runPhase(phase: Phase, plan: DependencyBuildPlan, env: Nod
       else run(plan, phase, ['meson', 'install', '-C', plan.buildDir, '--no-rebuild'], plan.buildDir);
       const missing = plan.expect.filter((f) => !fs.existsSync(path.join(plan.prefix, f)));
       if (missing.length > 0) throw new StepError(`${plan.name}: the install did not produce ${missing.join(', ')} (check the recipe's provides)`);
+      keepUnchangedMtimes(plan.prefix, before);
+      if (plan.headers !== undefined) {
+        const list = path.join(plan.logDir, 'headers.list');
+        const staged = fs.existsSync(list) ? fs.readFileSync(list, 'utf8').split('\n').filter((l) => l !== '') : [];
+        const notInstalled = staged.filter((f) => !fs.existsSync(path.join(plan.prefix, f)));
+        if (notInstalled.length > 0) throw new StepError(`${plan.name}: the recipe's headers step staged ${notInstalled.join(', ')}, which the install does not write (the headers must be a subset of the install)`);
+      }
       storeEntry(plan.prefix, plan.cacheEntry);
       break;
     }
   }
   fs.writeFileSync(stamp, `${plan.key}\n`);
+}
+
+/** Copies the recipe's headers into the prefix, rewriting only files whose content differs; returns them prefix-relative. */
+function stageHeaders(plan: DependencyBuildPlan): string[] {
+  const staged: string[] = [];
+  const place = (src: string, rel: string): void => {
+    const dest = path.join(plan.prefix, rel);
+    const data = fs.readFileSync(src);
+    staged.push(rel);
+    if (fs.existsSync(dest) && fs.readFileSync(dest).equals(data)) return;
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    const tmp = `${dest}.tmp-${process.pid}`;
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, dest);
+  };
+  for (const { from, to } of plan.headers?.copy ?? []) {
+    const src = from.startsWith('{build}/') ? path.join(plan.buildDir, from.slice('{build}/'.length)) : path.join(plan.sourceDir, from);
+    if (!fs.existsSync(src)) throw new StepError(`${plan.name}: the recipe's headers step copies ${from}, which does not exist in the ${from.startsWith('{build}/') ? 'build' : 'source'} tree`);
+    if (fs.statSync(src).isDirectory()) {
+      const walk = (dir: string, rel: string): void => {
+        for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+          if (e.isDirectory()) walk(path.join(dir, e.name), path.posix.join(rel, e.name));
+          else if (e.name.endsWith('.h')) place(path.join(dir, e.name), path.posix.join(rel, e.name));
+        }
+      };
+      walk(src, to);
+    } else place(src, to);
+  }
+  return staged;
+}
+
+/** Content hash and mtime of every regular file under `dir`, by relative path. */
+function snapshot(dir: string): Map<string, { sha: string; atime: Date; mtime: Date }> {
+  const out = new Map<string, { sha: string; atime: Date; mtime: Date }>();
+  const walk = (d: string, rel: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p, path.posix.join(rel, e.name));
+      else if (e.isFile()) {
+        const st = fs.statSync(p);
+        out.set(path.posix.join(rel, e.name), { sha: createHash('sha256').update(fs.readFileSync(p)).digest('hex'), atime: st.atime, mtime: st.mtime });
+      }
+    }
+  };
+  walk(dir, '');
+  return out;
+}
+
+function keepUnchangedMtimes(dir: string, before: ReadonlyMap<string, { sha: string; atime: Date; mtime: Date }>): void {
+  for (const [rel, old] of before) {
+    const p = path.join(dir, rel);
+    try {
+      if (!fs.statSync(p).isFile()) continue;
+      if (createHash('sha256').update(fs.readFileSync(p)).digest('hex') === old.sha) fs.utimesSync(p, old.atime, old.mtime);
+    } catch {
+      // gone after the install: nothing to keep
+    }
+  }
 }

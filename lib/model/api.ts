@@ -207,6 +207,18 @@ export interface RecipeSpec {
   readonly version: string;
   readonly source: SourcePin;
   readonly build: MakeBuild | ConfigureBuild | CmakeBuild | MesonBuild;
+  /**
+   * Headers staged into the install prefix before the library builds, so objects that include them compile
+   * meanwhile (links still wait for the libraries): optional commands run in the source tree (`make` ones share
+   * the job budget), then files or directories (their `*.h`) copied from the source tree (`{build}/...`: the
+   * build directory) to prefix-relative places. Must be a subset of what the install writes; checked.
+   */
+  readonly headers?: {
+    /** After which phase the headers are complete (default `configure`). */
+    readonly after?: 'extract' | 'configure';
+    readonly run?: readonly (readonly string[])[];
+    readonly copy: readonly { readonly from: string; readonly to: string }[];
+  };
   readonly provides: Provides;
 }
 

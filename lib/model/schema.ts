@@ -54,6 +54,19 @@ export const recipeSchema = z.strictObject({
     ],
     { error: 'expected a build with kind make, configure, cmake or meson' },
   ),
+  /**
+   * Headers staged into the install prefix before the library is built, so the project's objects that include
+   * them compile while the dependency still builds: optional commands (run in the source tree) that generate
+   * them, then files or directories (their `*.h`, recursively) copied from the source tree (`{build}/...`: the
+   * build directory) to a prefix-relative place. Must be a subset of what the install writes.
+   */
+  headers: z
+    .strictObject({
+      after: z.enum(['extract', 'configure']).optional(),
+      run: z.array(strList).optional(),
+      copy: z.array(z.strictObject({ from: str, to: str })).min(1),
+    })
+    .optional(),
   provides: z.strictObject({
     staticLibs: strList.optional(),
     sharedLibs: strList.optional(),

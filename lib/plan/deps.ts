@@ -43,6 +43,8 @@ export interface DependencyBuildPlan {
   /** Absolute path of the built-dependency cache entry for `key`. */
   readonly cacheEntry: string;
   readonly env: Readonly<Record<string, string>>;
+  /** Headers staged before the build (the recipe's `headers`): commands, then copies into prefix. */
+  readonly headers?: NonNullable<RecipeInput['headers']>;
   /** Files the install must produce, relative to prefix. */
   readonly expect: readonly string[];
   /** Jobs for nested builds when no jobserver is offered. */
@@ -63,7 +65,7 @@ export interface PlannedDependency {
  * written only after each phase succeeded, so an interrupted build resumes at the phase that did not finish.
  * The final edge has `restat`: a reinstall that changes nothing wakes no dependent.
  */
-export function planDependency(t: GraphTarget, opts: { root: string; outDir: string; self: readonly string[]; cached: boolean; plan: Omit<DependencyBuildPlan, 'sourceDir' | 'buildDir' | 'prefix' | 'logDir' | 'expect'> }): PlannedDependency {
+export function planDependency(t: GraphTarget, opts: { root: string; outDir: string; self: readonly string[]; cached: boolean; plan: Omit<DependencyBuildPlan, 'sourceDir' | 'buildDir' | 'prefix' | 'logDir' | 'expect' | 'headers'> }): PlannedDependency {
   const info = t.dependency!;
   const work = `${opts.outDir}/deps/.build/${t.name}`;
   const abs = (p: string): string => path.resolve(opts.root, p);
@@ -74,12 +76,14 @@ export function planDependency(t: GraphTarget, opts: { root: string; outDir: str
     prefix: abs(info.installDir!),
     logDir: abs(work),
     expect: info.libFiles.map((f) => path.posix.relative(info.installDir!, f)),
+    ...(info.resolution.source === 'source' && info.resolution.recipe.headers !== undefined ? { headers: info.resolution.recipe.headers } : {}),
   };
   const planFile = `${work}/plan.json`;
   const rules: Rule[] = [];
   const edges: Edge[] = [];
   const safe = t.name.replace(/[^A-Za-z0-9_.-]/g, '_');
   const finalOuts = [info.stamp!, ...info.libFiles];
+  const headersStamp = info.headersStamp;
   const step = (phase: string, description: string, outs: string[], ins: string[], extra: Partial<Rule> = {}): void => {
     const name = `dep_${phase}_${safe}`;
     rules.push({ name, command: [...opts.self, 'dep-step', phase, planFile], description, ...extra });
@@ -87,12 +91,20 @@ export function planDependency(t: GraphTarget, opts: { root: string; outDir: str
   };
   const label = `${t.name} ${plan.version}`;
   if (opts.cached) {
-    step('restore', `RESTORE ${label} (cached)`, finalOuts, [planFile], { restat: true });
+    step('restore', `RESTORE ${label} (cached)`, headersStamp === undefined ? finalOuts : [...finalOuts, headersStamp], [planFile], { restat: true });
   } else {
     const stamp = (phase: string): string => `${work}/${phase}.stamp`;
     step('extract', `EXTRACT ${label}`, [stamp('extract')], [planFile, ...(plan.archive === undefined ? [] : [plan.archive])]);
     step('configure', `CONFIGURE ${label}`, [stamp('configure')], [stamp('extract')], { pool: 'dep_configure' });
-    step('build', `BUILD ${label}`, [stamp('build')], [stamp('configure')], { pool: 'dep_build', jobserver: true });
+    const buildAfter = [stamp('configure')];
+    if (headersStamp !== undefined) {
+      // The headers step sits on the chain before the build, so its generating commands never race the build in
+      // the same tree; the project's objects start as soon as it is done, while the library builds. restat:
+      // re-staging identical headers wakes nothing, and the install keeps the mtimes of headers it leaves unchanged.
+      step('headers', `HEADERS ${label}`, [headersStamp], [plan.headers?.after === 'extract' ? stamp('extract') : stamp('configure')], { restat: true, jobserver: true });
+      buildAfter.push(headersStamp);
+    }
+    step('build', `BUILD ${label}`, [stamp('build')], buildAfter, { pool: 'dep_build', jobserver: true });
     step('install', `INSTALL ${label}`, finalOuts, [stamp('build')], { restat: true });
   }
   return { rules, edges, planFile: [planFile, `${JSON.stringify(plan, null, 2)}\n`] };

@@ -17,6 +17,8 @@ export interface DependencyInfo {
   readonly installDir?: string;
   /** For source builds: written after the install (or restore from the cache) succeeded. */
   readonly stamp?: string;
+  /** For source builds whose recipe stages headers early: written once they are in installDir/include. */
+  readonly headersStamp?: string;
   /** Library files links take, inside installDir. */
   readonly libFiles: readonly string[];
 }

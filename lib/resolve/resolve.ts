@@ -135,7 +135,7 @@ export function resolve(model: Model, opts: ResolveOptions = {}): Graph {
           break;
         }
         depInfo.set(t.name, info);
-        const outs = info.stamp === undefined ? [] : [info.stamp, ...info.libFiles];
+        const outs = info.stamp === undefined ? [] : [info.stamp, ...(info.headersStamp === undefined ? [] : [info.headersStamp]), ...info.libFiles];
         for (const o of outs) if (checkPath(t, 'name', o)) claim(t, 'name', o);
         outputsOf.set(t.name, { ...(info.stamp === undefined ? {} : { output: info.stamp }), outputs: outs });
         break;
@@ -171,7 +171,7 @@ export function resolve(model: Model, opts: ResolveOptions = {}): Graph {
       result = { settings: emptySettings, generated: [] };
     } else if (t.kind === 'dependency') {
       const info = depInfo.get(name);
-      result = { settings: info === undefined ? emptySettings : dependencySettings(t, info), generated: info?.stamp === undefined ? [] : [info.stamp] };
+      result = { settings: info === undefined ? emptySettings : dependencySettings(t, info), generated: info?.stamp === undefined ? [] : [info.headersStamp ?? info.stamp] };
     } else {
       const parts: Exported[] = [{ settings: normalizeSettings(t.public), generated: [] }];
       for (const d of t.publicDeps ?? []) parts.push(exported(typeof d === 'string' ? d : d.name));
@@ -340,7 +340,9 @@ function dependencyInfo(t: DependencyTarget, resolution: DependencyResolution | 
   const installDir = `${outDir}/deps/${t.name}`;
   const p = resolution.recipe.provides;
   const libFiles = [...(p.staticLibs ?? []).map((l) => `${installDir}/lib/lib${l}.a`), ...(p.sharedLibs ?? []).map((l) => `${installDir}/lib/lib${l}.so`)];
-  return { resolution, installDir, stamp: `${outDir}/deps/${t.name}.stamp`, libFiles };
+  // Objects wait only for the headers when the recipe stages them early; links wait for libFiles.
+  const headersStamp = resolution.recipe.headers === undefined ? {} : { headersStamp: `${outDir}/deps/${t.name}.headers.stamp` };
+  return { resolution, installDir, stamp: `${outDir}/deps/${t.name}.stamp`, ...headersStamp, libFiles };
 }
 
 /** What a dependency gives its dependents: compile and link settings from the recipe, pkg-config, or ifMissing. */

@@ -1,52 +1,10 @@
 // Dependency subprojects end to end: archives made here and served on 127.0.0.1, built by real make, a
 // configure script and cmake, in parallel, cached by key, restored without building, locked.
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import t from 'tap';
 import { built, ninja, pogogenAsync as pogogen, project, run } from '../helpers.ts';
-
-interface Served {
-  readonly base: string;
-  readonly requests: string[];
-  readonly close: () => Promise<void>;
-}
-
-/** Serves files from `dir` on 127.0.0.1, counting requests. */
-async function serve(dir: string): Promise<Served> {
-  const requests: string[] = [];
-  const server = http.createServer((req, res) => {
-    requests.push(req.url ?? '');
-    const file = path.join(dir, path.basename(req.url ?? ''));
-    if (!fs.existsSync(file)) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    const body = fs.readFileSync(file);
-    res.writeHead(200, { 'content-length': body.length }).end(body);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return { base: `http://127.0.0.1:${port}`, requests, close: () => new Promise((r) => server.close(() => r())) };
-}
-
-/** A tar.gz of `files` under a top directory `top/`, and its sha256. */
-function archive(outDir: string, top: string, files: Record<string, string>, modes: Record<string, number> = {}): { file: string; sha256: string } {
-  const src = fs.mkdtempSync(path.join(outDir, 'src-'));
-  for (const [name, content] of Object.entries(files)) {
-    const p = path.join(src, top, name);
-    fs.mkdirSync(path.dirname(p), { recursive: true });
-    fs.writeFileSync(p, content);
-    if (modes[name] !== undefined) fs.chmodSync(p, modes[name]!);
-  }
-  const file = path.join(outDir, `${top}.tar.gz`);
-  const r = run('tar', ['czf', file, '-C', src, top]);
-  if (r.code !== 0) throw new Error(r.stderr);
-  fs.rmSync(src, { recursive: true, force: true });
-  return { file, sha256: createHash('sha256').update(fs.readFileSync(file)).digest('hex') };
-}
+import { archive, serve } from './served.ts';
 
 // A plain Makefile library: make, make install PREFIX=...
 const adder = {
