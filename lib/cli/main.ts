@@ -239,7 +239,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   });
   log(`planned ${steps.edges.length} edge(s)`);
 
-  const files: [string, string][] = [...steps.files].sort(([a], [b]) => (a < b ? -1 : 1)).map(([f, text]) => [path.join(root, f), text]);
+  const files: [string, string | Iterable<string>][] = [...steps.files].sort(([a], [b]) => (a < b ? -1 : 1)).map(([f, text]) => [path.join(root, f), text]);
   if (lockText !== undefined) files.push([lockFile, lockText]);
   if (args.backend === 'make') {
     const bad = checkMakePaths(steps);

@@ -122,10 +122,14 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
       const cc = ruleName('cc', t.name);
       rules.push({ name: cc, command: fill(table.compile, { cc: compiler, cflags: [...cflags, ...(use?.flags ?? [])] }), description: 'CC {out}', depfile: '{out}.d', ...launched, ...remotePool });
       const objects: string[] = [];
+      // Shared by every compile edge of the target (edges are read-only): one array, not one per source.
+      const implicitIns = use === undefined ? none : [use.input];
+      const orderOnly = c.generated.length === 0 ? none : [...c.generated];
+      const objDir = `${graph.outDir}/obj/${t.name}/`;
       for (const src of c.sources) {
-        const obj = `${graph.outDir}/obj/${t.name}/${objectName(src)}.o`;
+        const obj = `${objDir}${objectName(src)}.o`;
         objects.push(obj);
-        edges.push({ kind: 'compile', rule: cc, target: t.name, outs: [obj], ins: [argPath(src)], implicitIns: use === undefined ? [] : [use.input], orderOnly: [...c.generated], source: src });
+        edges.push({ kind: 'compile', rule: cc, target: t.name, outs: [obj], ins: [argPath(src)], implicitIns, orderOnly, source: src });
       }
       objectsOf.set(t.name, objects);
       if (owner !== undefined) {
@@ -323,8 +327,13 @@ function argPath(p: string): string {
   return p.startsWith('-') ? `./${p}` : p;
 }
 
+/** An empty list shared by edges that have no such inputs (frozen: edges are never changed after planning). */
+const none: readonly string[] = Object.freeze([]);
+
 /** Object file name for a source: `src/a.c` → `src/a.c`; `..` and absolute paths stay inside obj/. */
 function objectName(src: string): string {
+  // Most sources have neither `..` nor empty segments: the name is the path itself.
+  if (src !== '' && !src.includes('..') && !src.includes('//') && !src.startsWith('/') && !src.endsWith('/')) return src;
   return src
     .split('/')
     .map((seg) => (seg === '..' ? '__' : seg === '' ? '_' : seg))

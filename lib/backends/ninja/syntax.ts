@@ -1,19 +1,23 @@
 // Ninja's syntax: the only code that knows `$` escaping, and a tiny emitter for rule/build/pool/default lines.
 
+const needsPathEscape = /[$ :]/;
+
 export const ninja = {
   /** A path in a build or default line: `$`, space and `:` are escaped; `|`, newline, CR, NUL are refused earlier. */
   path(p: string): string {
-    return p.replace(/[$ :]/g, (c) => `$${c}`);
+    // Most paths need no escape: testing first spares a replace (and its callback) per path at 50,000 edges.
+    return needsPathEscape.test(p) ? p.replace(/[$ :]/g, (c) => `$${c}`) : p;
   },
   /** A variable value: only `$` is special (and leading spaces, which ninja would strip). */
   value(v: string): string {
+    if (!v.includes('$') && !v.startsWith(' ')) return v;
     return v.replace(/\$/g, '$$$$').replace(/^ /, '$ ');
   },
 };
 
 /** Builds a .ninja file as text; pure, no filesystem. */
 export class NinjaWriter {
-  private readonly parts: string[] = [];
+  private readonly parts = new Pieces();
 
   comment(text: string): this {
     for (const line of text.split('\n')) this.parts.push(`# ${line}\n`);
@@ -50,12 +54,12 @@ export class NinjaWriter {
     ins: readonly string[] = [],
     opts: { implicit?: readonly string[]; orderOnly?: readonly string[]; implicitOuts?: readonly string[]; vars?: Readonly<Record<string, string>> } = {},
   ): this {
-    let line = `build ${outs.map(ninja.path).join(' ')}`;
-    if (opts.implicitOuts !== undefined && opts.implicitOuts.length > 0) line += ` | ${opts.implicitOuts.map(ninja.path).join(' ')}`;
+    let line = `build ${pathList(outs)}`;
+    if (opts.implicitOuts !== undefined && opts.implicitOuts.length > 0) line += ` | ${pathList(opts.implicitOuts)}`;
     line += `: ${rule}`;
-    if (ins.length > 0) line += ` ${ins.map(ninja.path).join(' ')}`;
-    if (opts.implicit !== undefined && opts.implicit.length > 0) line += ` | ${opts.implicit.map(ninja.path).join(' ')}`;
-    if (opts.orderOnly !== undefined && opts.orderOnly.length > 0) line += ` || ${opts.orderOnly.map(ninja.path).join(' ')}`;
+    if (ins.length > 0) line += ` ${pathList(ins)}`;
+    if (opts.implicit !== undefined && opts.implicit.length > 0) line += ` | ${pathList(opts.implicit)}`;
+    if (opts.orderOnly !== undefined && opts.orderOnly.length > 0) line += ` || ${pathList(opts.orderOnly)}`;
     this.parts.push(`${line}\n`);
     if (opts.vars !== undefined) for (const [k, v] of Object.entries(opts.vars)) this.variable(k, v, 1);
     return this;
@@ -72,6 +76,45 @@ export class NinjaWriter {
   }
 
   toString(): string {
-    return this.parts.join('');
+    return this.parts.chunks().join('');
   }
+
+  /** The text in pieces of about 256 KiB, in order, each ending with a newline: for writing a large file. */
+  chunks(): readonly string[] {
+    return this.parts.chunks();
+  }
+}
+
+/**
+ * Text collected as lines and kept as flat pieces of about 256 KiB: the lines (and the many small strings they are
+ * concatenated from) die young, a 10 MB build.ninja never becomes one string, and pieces this large go to V8's
+ * large-object space, where the young-generation collector never copies them.
+ */
+class Pieces {
+  private readonly done: string[] = [];
+  private pending: string[] = [];
+  private pendingLength = 0;
+
+  push(text: string): void {
+    this.pending.push(text);
+    this.pendingLength += text.length;
+    if (this.pendingLength >= 1 << 18) this.flush();
+  }
+
+  chunks(): readonly string[] {
+    this.flush();
+    return [...this.done];
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    this.done.push(this.pending.join(''));
+    this.pending = [];
+    this.pendingLength = 0;
+  }
+}
+
+/** Paths escaped and joined with spaces; the common one-path case allocates no array. */
+function pathList(list: readonly string[]): string {
+  return list.length === 1 ? ninja.path(list[0]!) : list.map(ninja.path).join(' ');
 }
