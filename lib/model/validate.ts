@@ -219,6 +219,8 @@ function validateValue(value: unknown, opts: ValidateOptions): Model {
   }
   const root = { targets: targetsValue };
   const listed = (Array.prototype.map.call(targetsValue, (t: unknown, i: number) => ({ t, i })) as { t: unknown; i: number }[]).filter(({ t }) => t !== false && t !== null && t !== undefined);
+  // Membership by identity in a Set: a list scan per dependency was quadratic in the number of targets.
+  const listedSet = new Set(listed.map((l) => l.t));
   const targets: ModelTarget[] = [];
   const byName = new Map<string, ModelTarget>();
   const seenObjects = new Set<unknown>();
@@ -241,13 +243,13 @@ function validateValue(value: unknown, opts: ValidateOptions): Model {
     targets.push(mt);
     // Targets referenced by object but not listed are part of the build too.
     const prog = (t as Record<string, unknown>).program;
-    if (typeof prog === 'object' && prog !== null && !listed.some((l) => l.t === prog)) addTarget(prog, [...path, 'program']);
+    if (typeof prog === 'object' && prog !== null && !listedSet.has(prog)) addTarget(prog, [...path, 'program']);
     for (const field of ['deps', 'publicDeps'] as const) {
       const list = (t as Record<string, unknown>)[field];
       if (!Array.isArray(list)) continue;
       // The array's own methods may be user-replaced: use Array.prototype's.
       Array.prototype.forEach.call(list, (d: unknown, j: number) => {
-        if (typeof d === 'object' && d !== null && !listed.some((l) => l.t === d)) addTarget(d, [...path, field, j]);
+        if (typeof d === 'object' && d !== null && !listedSet.has(d)) addTarget(d, [...path, field, j]);
       });
     }
   };
