@@ -43,8 +43,8 @@ export function fixture(name: string): string {
   return dir;
 }
 
-/** Tests get no compiler launcher unless they ask for one (ccache may be installed for its own test). */
-const baseEnv = { ...process.env, POGOGEN_LAUNCHER: process.env.POGOGEN_LAUNCHER ?? 'none' };
+/** Tests get no compiler launcher and the compiler's default linker unless they ask (ccache, lld may be installed for their own tests). */
+const baseEnv = { ...process.env, POGOGEN_LAUNCHER: process.env.POGOGEN_LAUNCHER ?? 'none', POGOGEN_LINKER: process.env.POGOGEN_LINKER ?? 'default' };
 
 export function pogogen(dir: string, args: readonly string[] = [], env: Readonly<Record<string, string | undefined>> = {}): Run {
   return result(spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8', env: { ...baseEnv, ...env } }));

@@ -222,12 +222,20 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   const launcherSpec = args.launcher ?? process.env.POGOGEN_LAUNCHER;
   const launcher = launcherSpec === 'none' ? [] : launcherSpec !== undefined && launcherSpec !== '' ? splitWords(launcherSpec) : which('ccache') !== undefined ? ['ccache'] : [];
   if (launcher.length > 0) log(`compiler launcher: ${launcher.join(' ')}`);
-  const regenArgv = [...(recorded.length > 0 ? ['env', ...recorded] : []), ...rt.self, ...(args.backend === 'make' ? ['--backend', 'make'] : []), `--launcher=${launcher.length > 0 ? launcher.join(' ') : 'none'}`, '--profile', model.profile.name, ...Object.entries(args.installDirs).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `--${k}=${v}`), ...Object.entries(args.defines).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `-D${k}=${v}`)];
+  // Links against big static dependencies built with -g spend seconds in GNU ld; mold or lld link the same in a
+  // fraction. Used when on PATH, except for LTO profiles (gcc's LTO needs its linker plugin, which lld lacks).
+  // POGOGEN_LINKER=NAME picks one (bfd, gold, lld, mold), POGOGEN_LINKER=default leaves the compiler's.
+  const linkerSpec = process.env.POGOGEN_LINKER;
+  const linker = linkerSpec === 'default' ? undefined : linkerSpec !== undefined && linkerSpec !== '' ? linkerSpec : model.profile.lto ? undefined : which('mold') !== undefined ? 'mold' : which('ld.lld') !== undefined ? 'lld' : undefined;
+  if (linker !== undefined) log(`linker: ${linker}`);
+  // The linker decision is recorded like the launcher's, so a regeneration from another shell keeps it.
+  const regenArgv = ['env', ...recorded, `POGOGEN_LINKER=${linker ?? 'default'}`, ...rt.self, ...(args.backend === 'make' ? ['--backend', 'make'] : []), `--launcher=${launcher.length > 0 ? launcher.join(' ') : 'none'}`, '--profile', model.profile.name, ...Object.entries(args.installDirs).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `--${k}=${v}`), ...Object.entries(args.defines).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `-D${k}=${v}`)];
   const regenFiles = loaded.files.map((f) => relTo(root, f)).sort();
   const depfile = 'out/.pogogen/build.ninja.d';
   const steps = plan(graph, {
     toolchain,
     launcher,
+    ...(linker === undefined ? {} : { linker }),
     env,
     regen: { argv: regenArgv, depfile, files: regenFiles, dirs: graph.watchedDirs },
     self: rt.self,

@@ -31,6 +31,8 @@ export interface PlanOptions {
   readonly installDirs?: InstallDirs;
   /** Compiler launcher argv (`['ccache']`); empty or absent for none. */
   readonly launcher?: readonly string[];
+  /** A linker for the compiler's `-fuse-ld=` (`lld`, `mold`); absent: the compiler's default. */
+  readonly linker?: string;
   /** Physical memory, for sizing the LTO link pool. */
   readonly memoryBytes?: number;
   /** The profile name, passed to `pogogen test` by the test edge. */
@@ -68,6 +70,7 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
     ...(profile.coverage ? table.flags.coverage.compile : []),
   ];
   const profileLink = [
+    ...(opts.linker === undefined ? [] : [`-fuse-ld=${opts.linker}`]),
     ...profile.ldflags,
     ...sanitize.link,
     ...(profile.lto ? table.flags.lto.link : []),

@@ -12,7 +12,7 @@ const greet = (dir: string, word: string): void => {
   const file = path.join(dir, 'build.pogo.ts');
   fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/option\.string\('[a-z]+'/, `option.string('${word}'`));
 };
-const start = (dir: string): ReturnType<typeof spawn> => spawn(process.execPath, [cli], { cwd: dir, stdio: 'ignore', env: { ...process.env, POGOGEN_LAUNCHER: 'none' } });
+const start = (dir: string): ReturnType<typeof spawn> => spawn(process.execPath, [cli], { cwd: dir, stdio: 'ignore', env: { ...process.env, POGOGEN_LAUNCHER: 'none', POGOGEN_LINKER: 'default' } });
 const exited = (child: ReturnType<typeof spawn>): Promise<number | null> => new Promise((r) => child.on('close', (code) => r(code)));
 
 t.test('SIGKILL at random points never leaves a partial file', async (t) => {
