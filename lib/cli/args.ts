@@ -2,7 +2,7 @@
 
 export class UsageError extends Error {}
 
-export type Command = 'generate' | 'targets' | 'build' | 'fetch' | 'dep-step' | 'install' | 'install-files' | 'test' | 'pgo' | 'help' | 'version';
+export type Command = 'generate' | 'targets' | 'build' | 'fetch' | 'dep-step' | 'install' | 'install-files' | 'test' | 'pgo' | 'report' | 'explain' | 'desc' | 'init' | 'docker' | 'help' | 'version';
 
 export interface CliArgs {
   readonly command: Command;
@@ -29,6 +29,18 @@ export interface CliArgs {
   readonly coverage: boolean;
   /** `--launcher CMD` (or `none`); undefined: auto-detect ccache. */
   readonly launcher?: string;
+  /** `--profile` was given (insight commands otherwise follow the last generation's profile). */
+  readonly profileGiven?: boolean;
+  /** `--json`: machine-readable output (targets, report, desc, explain). */
+  readonly json?: boolean;
+  /** `report` outputs and baseline: `--trace FILE` (Chrome trace JSON), `--html FILE`, `--compare OLD.json`. */
+  readonly trace?: string;
+  readonly html?: string;
+  readonly compare?: string;
+  /** `init --force`: overwrite an existing build.pogo.ts. */
+  readonly force?: boolean;
+  /** `docker --check`: fail when the written Docker files are out of date instead of writing them. */
+  readonly check?: boolean;
   /** Arguments after the command that belong to it (e.g. ninja targets for `build`). */
   readonly rest: readonly string[];
 }
@@ -37,13 +49,23 @@ export const usage = `Usage: pogogen [command] [options]
 
 Commands:
   (none)            generate build.ninja (or Makefile) and compile_commands.json
-  targets           list the targets with their kind and output
+  targets           list the targets with their kind and output (--json: also deps and outputs)
   fetch             download every dependency archive into the cache (for offline builds)
   install           build and install (DESTDIR honoured); --dry-run lists what would go where
   test              build what the tests need and run them: --suite S, --repeat N, --wrapper CMD,
                     -j N, --no-build, --coverage (testing profile: then the coverage report)
   build [ARGS...]   generate if needed, then run ninja on it (ARGS go to ninja: a target name, -j4, ...);
                     put pogogen's own options before \`build\`
+  report            analyse the last build from out/<profile>/.ninja_log: time per target and dependency,
+                    slowest steps, critical path, parallelism, ccache hits; --json, --trace FILE (Chrome
+                    trace), --html FILE, --compare OLD.json, -j N (the job budget to compare with)
+  explain OUTPUT|TARGET
+                    why it would rebuild now (ninja -d explain, in the description's terms) and where each
+                    flag of its compile comes from; --json
+  desc TARGET       kind, sources, compile flags, include dirs, defines, deps, outputs, link line; --json
+  init              write a build.pogo.ts for an existing C tree (--force to overwrite)
+  docker            write a multi-stage Dockerfile, .dockerignore and the deps-only description
+                    .pogogen/deps/build.pogo.ts; --check fails if they are out of date
   help              show this text
 
 Options:
@@ -85,6 +107,13 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   let jobs: number | undefined;
   let coverage = false;
   let launcher: string | undefined;
+  let profileGiven = false;
+  let json = false;
+  let trace: string | undefined;
+  let html: string | undefined;
+  let compare: string | undefined;
+  let force = false;
+  let check = false;
   const positiveInt = (v: string, flag: string): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} expects a positive whole number, got "${v}"`);
@@ -107,6 +136,25 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     switch (flag) {
       case '--profile':
         profile = inline ?? value(++i, flag);
+        profileGiven = true;
+        break;
+      case '--json':
+        json = true;
+        break;
+      case '--trace':
+        trace = inline ?? value(++i, flag);
+        break;
+      case '--html':
+        html = inline ?? value(++i, flag);
+        break;
+      case '--compare':
+        compare = inline ?? value(++i, flag);
+        break;
+      case '--force':
+        force = true;
+        break;
+      case '--check':
+        check = true;
         break;
       case '--backend': {
         const b = inline ?? value(++i, flag);
@@ -183,15 +231,18 @@ export function parseArgs(argv: readonly string[]): CliArgs {
           throw new UsageError(`unknown option "${a}"`);
         } else if (/^-j\d+$/.test(flag)) {
           jobs = positiveInt(flag.slice(2), '-j');
-        } else if (command === undefined && ['targets', 'build', 'fetch', 'dep-step', 'install', 'install-files', 'test', 'pgo', 'help', 'generate', 'version'].includes(a)) {
+        } else if (command === undefined && ['targets', 'build', 'fetch', 'dep-step', 'install', 'install-files', 'test', 'pgo', 'report', 'explain', 'desc', 'init', 'docker', 'help', 'generate', 'version'].includes(a)) {
           command = a as Command;
+        } else if (command === 'explain' || command === 'desc' || command === 'docker') {
+          // The output or target to explain, the target to describe, the executable the image runs.
+          rest.push(a);
         } else {
           throw new UsageError(`unexpected argument "${a}"`);
         }
       }
     }
   }
-  return { command: command ?? 'generate', profile, backend, dir, defines, verbose, debug, offline, frozen, installDirs, dryRun, suites, repeat, ...(wrapper === undefined ? {} : { wrapper }), noBuild, ...(jobs === undefined ? {} : { jobs }), coverage, ...(launcher === undefined ? {} : { launcher }), rest };
+  return { command: command ?? 'generate', profile, backend, dir, defines, verbose, debug, offline, frozen, installDirs, dryRun, suites, repeat, ...(wrapper === undefined ? {} : { wrapper }), noBuild, ...(jobs === undefined ? {} : { jobs }), coverage, ...(launcher === undefined ? {} : { launcher }), ...(profileGiven ? { profileGiven } : {}), ...(json ? { json } : {}), ...(trace === undefined ? {} : { trace }), ...(html === undefined ? {} : { html }), ...(compare === undefined ? {} : { compare }), ...(force ? { force } : {}), ...(check ? { check } : {}), rest };
 }
 
 /** Splits an environment value such as CFLAGS into arguments, honouring quotes and backslashes like sh. */

@@ -31,6 +31,8 @@ import { runTests, toJunit, toTap } from './testrun.ts';
 import { formatLock, parseLock, updateLock } from '../deps/lock.ts';
 import { selectDependencies } from '../deps/select.ts';
 import { runPhase, StepError, type Phase } from '../deps/steps.ts';
+import { insightCommand, insightCommands, type Io } from './insight.ts';
+import { initCommand } from './init.ts';
 
 export interface Runtime {
   /** The pogogen package's version. */
@@ -39,11 +41,6 @@ export interface Runtime {
   readonly apiEntry: string;
   /** The command that re-runs pogogen (for the regeneration edge), e.g. [node, .../dist/cli.js]. */
   readonly self: readonly string[];
-}
-
-interface Io {
-  readonly out: (s: string) => void;
-  readonly err: (s: string) => void;
 }
 
 /** The command line as given, for the fast-path record. */
@@ -111,6 +108,15 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   const file = path.join(root, 'build.pogo.ts');
   const stateDir = path.join(root, 'out', '.pogogen');
   if (args.command === 'build') return build(args, rt, io, root);
+  if (args.command === 'init') return initCommand(args, root, io);
+  if (insightCommands.has(args.command) && !args.profileGiven) {
+    // report, explain, desc and docker look at the build the last generation wrote, in its profile.
+    const last = path.join(stateDir, 'last-generation.json');
+    if (fs.existsSync(last)) {
+      const profile = (JSON.parse(fs.readFileSync(last, 'utf8')) as { profile?: string }).profile;
+      if (typeof profile === 'string') args = { ...args, profile };
+    }
+  }
   if (args.command === 'dep-step') return depStep(args, io);
   if (args.command === 'pgo') {
     const [what, file] = args.rest;
@@ -199,7 +205,8 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     },
   });
   if (selected.diagnostics.length > 0) throw new DiagnosticsError(selected.diagnostics);
-  for (const line of selected.report) io.out(`pogogen: ${line}\n`);
+  // On stdout for a plain generation; the insight commands keep stdout for their own (maybe --json) output.
+  for (const line of selected.report) (args.command === 'generate' ? io.out : io.err)(`pogogen: ${line}\n`);
   const lockFile = path.join(root, 'pogogen.lock');
   let lockText: string | undefined;
   const oldLock = fs.existsSync(lockFile) ? fs.readFileSync(lockFile, 'utf8') : undefined;
@@ -270,6 +277,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   }
   log(written.length === 0 ? 'all files up to date' : `wrote ${written.join(', ')}`);
 
+  if (insightCommands.has(args.command)) return insightCommand(args, { root, model, graph, steps, toolchain }, io);
   if (args.command === 'targets') {
     const width = Math.max(...graph.targets.map((t) => t.name.length), 4);
     for (const t of graph.targets) io.out(`${t.name.padEnd(width)}  ${t.kind.padEnd(14)}  ${t.output ?? '-'}\n`);
