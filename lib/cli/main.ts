@@ -47,6 +47,11 @@ export interface Runtime {
 let rawArgv: readonly string[] = [];
 
 const stdio: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+// `pogogen desc app | head`: a closed pipe ends the output quietly, as for any Unix tool.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
 /** Runs pogogen with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: readonly string[], rt: Runtime, io: Io = stdio): Promise<number> {
@@ -110,11 +115,18 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   if (args.command === 'build') return build(args, rt, io, root);
   if (args.command === 'init') return initCommand(args, root, io);
   if (insightCommands.has(args.command) && !args.profileGiven) {
-    // report, explain, desc and docker look at the build the last generation wrote, in its profile.
+    // report, explain, desc and docker look at the build the last generation wrote: its profile, options,
+    // launcher, linker and recorded environment, so that generating again here rewrites nothing.
     const last = path.join(stateDir, 'last-generation.json');
     if (fs.existsSync(last)) {
-      const profile = (JSON.parse(fs.readFileSync(last, 'utf8')) as { profile?: string }).profile;
-      if (typeof profile === 'string') args = { ...args, profile };
+      const g = JSON.parse(fs.readFileSync(last, 'utf8')) as { profile?: string; backend?: CliArgs['backend']; launcher?: string; linker?: string; defines?: Record<string, string>; installDirs?: CliArgs['installDirs']; env?: Record<string, string> };
+      if (typeof g.profile === 'string') args = { ...args, profile: g.profile };
+      if (g.backend !== undefined) args = { ...args, backend: g.backend };
+      if (args.launcher === undefined && g.launcher !== undefined) args = { ...args, launcher: g.launcher };
+      if (Object.keys(args.defines).length === 0 && g.defines !== undefined) args = { ...args, defines: g.defines };
+      if (Object.keys(args.installDirs).length === 0 && g.installDirs !== undefined) args = { ...args, installDirs: g.installDirs };
+      if (process.env.POGOGEN_LINKER === undefined && g.linker !== undefined) process.env.POGOGEN_LINKER = g.linker;
+      for (const [k, v] of Object.entries(g.env ?? {})) process.env[k] ??= v;
     }
   }
   if (args.command === 'dep-step') return depStep(args, io);
@@ -268,7 +280,8 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     files.push([path.join(root, 'build.ninja'), writeNinja(steps)]);
   }
   files.push([path.join(root, 'compile_commands.json'), writeCompdb(steps)]);
-  files.push([path.join(stateDir, 'last-generation.json'), `${JSON.stringify({ profile: model.profile.name, outDir: graph.outDir, backend: args.backend })}\n`]);
+  const lastGeneration = { profile: model.profile.name, outDir: graph.outDir, backend: args.backend, launcher: launcher.length > 0 ? launcher.join(' ') : 'none', linker: linker ?? 'default', defines: args.defines, installDirs: args.installDirs, env: Object.fromEntries(recorded.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) };
+  files.push([path.join(stateDir, 'last-generation.json'), `${JSON.stringify(lastGeneration)}\n`]);
   const written = files.filter(([f, text]) => writeIfChanged(f, text)).map(([f]) => relTo(root, f));
   if (args.backend === 'make') {
     // The stamp says "the Makefile reflects its inputs as of now", so make does not re-run pogogen needlessly.
@@ -278,6 +291,10 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   log(written.length === 0 ? 'all files up to date' : `wrote ${written.join(', ')}`);
 
   if (insightCommands.has(args.command)) return insightCommand(args, { root, model, graph, steps, toolchain }, io);
+  if (args.command === 'targets' && args.json) {
+    io.out(`${JSON.stringify(graph.targets.map((t) => ({ name: t.name, kind: t.kind, output: t.output ?? null, outputs: t.outputs, deps: t.deps, declared: t.line === undefined ? t.file : `${t.file}:${t.line}` })), null, 2)}\n`);
+    return 0;
+  }
   if (args.command === 'targets') {
     const width = Math.max(...graph.targets.map((t) => t.name.length), 4);
     for (const t of graph.targets) io.out(`${t.name.padEnd(width)}  ${t.kind.padEnd(14)}  ${t.output ?? '-'}\n`);

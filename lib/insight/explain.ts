@@ -1,0 +1,99 @@
+// `pogogen explain`: ninja's `-d explain -n` lines translated into the description's terms — which source or
+// header changed, whose command (flags, defines, profile) changed, what was never built, what the description
+// change regenerates — grouped by target.
+import type { Steps } from '../plan/steps.ts';
+
+export interface Reason {
+  /** The output ninja would rebuild first-hand (not just because an input of it is rebuilt). */
+  readonly output: string;
+  /** The target the output belongs to, or `pogogen` for build.ninja itself. */
+  readonly target: string;
+  readonly why: 'input-changed' | 'command-changed' | 'missing' | 'never-built' | 'description-changed';
+  /** For input-changed: the newer input (root-relative when inside the project). */
+  readonly input?: string;
+  /** For input-changed: what kind of file the input is. */
+  readonly inputKind?: 'source' | 'header' | 'generated' | 'library' | 'file';
+  readonly text: string;
+}
+
+export interface Explanation {
+  /** Edges ninja would run (the `[k/N]` count of the dry run). */
+  readonly steps: number;
+  readonly reasons: readonly Reason[];
+  /** Outputs rebuilt only because something they read is rebuilt, by target. */
+  readonly consequences: Readonly<Record<string, number>>;
+}
+
+/** Parses ninja's stderr/stdout of `-d explain -n` for the given build. */
+export function explain(text: string, steps: Steps, root: string): Explanation {
+  const ownerOf = new Map<string, string>();
+  for (const e of steps.edges) for (const o of e.outs) ownerOf.set(o, e.target);
+  const rel = (p: string): string => (p.startsWith(`${root}/`) ? p.slice(root.length + 1) : p);
+  const owner = (o: string): string => (o === steps.regen.depfile || o === 'build.ninja' ? 'pogogen' : ownerOf.get(o) ?? '?');
+  const generated = new Set(steps.edges.flatMap((e) => e.outs));
+  const kindOf = (f: string): Reason['inputKind'] =>
+    generated.has(f) ? (/\.(a|so(\.\d+)*)$/.test(f) ? 'library' : 'generated') : /\.(c|cc|cpp|cxx|m|s|S)$/.test(f) ? 'source' : /\.(h|hh|hpp|inc)$/.test(f) ? 'header' : 'file';
+  const reasons: Reason[] = [];
+  const dirty = new Map<string, number>();
+  const firstHand = new Set<string>();
+  let total = 0;
+  for (const line of text.split('\n')) {
+    const count = /^\[\d+\/(\d+)\]/.exec(line);
+    if (count !== null) total = Math.max(total, Number(count[1]));
+    const m = /^ninja explain: (.*)$/.exec(line);
+    if (m === null) continue;
+    const s = m[1]!;
+    let r: Reason | undefined;
+    let x: RegExpExecArray | null;
+    if ((x = /^(?:recorded mtime of |restat of )?output (.+?) older than most recent input (.+?) \(/.exec(s)) !== null) {
+      const out = rel(x[1]!);
+      const input = rel(x[2]!);
+      if (owner(out) === 'pogogen') r = { output: out, target: 'pogogen', why: 'description-changed', input, text: `${input} changed: pogogen regenerates build.ninja first, then whatever the new description changes` };
+      else {
+        const kind = kindOf(input);
+        const what = kind === 'header' ? `header ${input} (included, per the depfile)` : kind === 'source' ? `source ${input}` : kind === 'library' ? `library ${input}` : kind === 'generated' ? `generated file ${input}` : input;
+        r = { output: out, target: owner(out), why: 'input-changed', input, inputKind: kind, text: `${what} is newer than ${out}` };
+      }
+    } else if ((x = /^command line changed for (.+)$/.exec(s)) !== null) {
+      const out = rel(x[1]!);
+      r = { output: out, target: owner(out), why: 'command-changed', text: `the command for ${out} changed: flags, defines, include dirs, the profile, the compiler or the environment it was generated with` };
+    } else if ((x = /^output (.+?) doesn't exist$/.exec(s)) !== null) {
+      const out = rel(x[1]!);
+      r = { output: out, target: owner(out), why: 'missing', text: `${out} does not exist (never built, or deleted)` };
+    } else if ((x = /^(.+?) has no log entry$|^command line not found in log for (.+)$/.exec(s)) !== null) {
+      const out = rel(x[1] ?? x[2]!);
+      r = { output: out, target: owner(out), why: 'never-built', text: `${out} has no record in .ninja_log: built by another tool or never by this ninja` };
+    } else if ((x = /^(.+?) is dirty$/.exec(s)) !== null) {
+      const out = rel(x[1]!);
+      if (!firstHand.has(out)) dirty.set(owner(out), (dirty.get(owner(out)) ?? 0) + 1);
+    }
+    if (r !== undefined && !firstHand.has(r.output)) {
+      firstHand.add(r.output);
+      reasons.push(r);
+    }
+  }
+  const consequences: Record<string, number> = {};
+  for (const [t, n] of [...dirty].sort(([a], [b]) => (a < b ? -1 : 1))) consequences[t] = n;
+  return { steps: total, reasons, consequences };
+}
+
+export function formatExplanation(e: Explanation, subject: string): string {
+  if (e.steps === 0 && e.reasons.length === 0) return `${subject} is up to date: ninja would run nothing\n`;
+  const out = [`${subject}: ninja would run ${e.steps} step${e.steps === 1 ? '' : 's'}`];
+  const byTarget = new Map<string, Reason[]>();
+  for (const r of e.reasons) byTarget.set(r.target, [...(byTarget.get(r.target) ?? []), r]);
+  for (const [t, rs] of byTarget) {
+    out.push(t === 'pogogen' ? 'the description:' : `target ${t}:`);
+    // One input touching many objects is one cause: say it once with the objects it rebuilds.
+    const byInput = new Map<string, Reason[]>();
+    for (const r of rs) byInput.set(r.input ?? `${r.why}:${r.output}`, [...(byInput.get(r.input ?? `${r.why}:${r.output}`) ?? []), r]);
+    for (const group of byInput.values()) {
+      const first = group[0]!;
+      if (group.length === 1 || first.input === undefined) for (const r of group) out.push(`  ${r.text}`);
+      else out.push(`  ${first.inputKind === 'header' ? 'header' : first.inputKind ?? 'file'} ${first.input} changed: ${group.length} outputs rebuild (${group.map((r) => r.output).join(', ')})`);
+    }
+  }
+  const follow = Object.entries(e.consequences).filter(([, n]) => n > 0);
+  if (follow.length > 0) out.push(`then, because their inputs are rebuilt: ${follow.map(([t, n]) => `${t} (${n})`).join(', ')}`);
+  return `${out.join('\n')}\n`;
+}
