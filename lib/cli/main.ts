@@ -317,7 +317,10 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
  * ninja's jobs and the nested builds of dependencies (handed the same fifo) share one budget.
  */
 async function build(args: CliArgs, rt: Runtime, io: Io, root: string): Promise<number> {
-  if (!fs.existsSync(path.join(root, 'build.ninja'))) {
+  // Generate first when there is no build.ninja, or when options that shape it were given: `pogogen --profile
+  // production build` must build the production profile even if the last generation was development.
+  const shaped = args.profileGiven === true || Object.keys(args.defines).length > 0 || args.launcher !== undefined || Object.keys(args.installDirs).length > 0;
+  if (shaped || !fs.existsSync(path.join(root, 'build.ninja'))) {
     const code = await run({ ...args, command: 'generate' }, rt, io);
     if (code !== 0) return code;
   }
