@@ -29,6 +29,8 @@ export interface CliArgs {
   readonly coverage: boolean;
   /** `--launcher CMD` (or `none`); undefined: auto-detect ccache. */
   readonly launcher?: string;
+  /** `--toolchain NAME|FILE.json`: cross-compile with that toolchain (rules/toolchains.ts). */
+  readonly toolchain?: string;
   /** `--profile` was given (insight commands otherwise follow the last generation's profile). */
   readonly profileGiven?: boolean;
   /** `--json`: machine-readable output (targets, report, desc, explain). */
@@ -76,6 +78,8 @@ Options:
   --prefix DIR      installation prefix (default /usr/local); also --bindir, --libdir, --includedir,
                     --datadir, --mandir, --sysconfdir (relative ones are below the prefix)
   --launcher CMD    wrap compiles (ccache, sccache, distcc, ...); 'none' turns off the ccache found on PATH
+  --toolchain T     cross-compile: aarch64-linux-gnu, arm-linux-gnueabihf, riscv64-linux-gnu or a .json file
+                    (outputs in out/<profile>.<triple>; tests run under the toolchain's emulator)
   --offline         never download: dependencies come from the cache (or the system) or are absent
   --frozen          fail if pogogen.lock would change (for CI)
   --verbose         say what is run and how long each stage took
@@ -107,6 +111,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   let jobs: number | undefined;
   let coverage = false;
   let launcher: string | undefined;
+  let toolchain: string | undefined;
   let profileGiven = false;
   let json = false;
   let trace: string | undefined;
@@ -205,6 +210,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '--launcher':
         launcher = inline ?? value(++i, flag);
         break;
+      case '--toolchain':
+        toolchain = inline ?? value(++i, flag);
+        break;
       case '-j':
         jobs = positiveInt(value(++i, flag), flag);
         break;
@@ -242,7 +250,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       }
     }
   }
-  return { command: command ?? 'generate', profile, backend, dir, defines, verbose, debug, offline, frozen, installDirs, dryRun, suites, repeat, ...(wrapper === undefined ? {} : { wrapper }), noBuild, ...(jobs === undefined ? {} : { jobs }), coverage, ...(launcher === undefined ? {} : { launcher }), ...(profileGiven ? { profileGiven } : {}), ...(json ? { json } : {}), ...(trace === undefined ? {} : { trace }), ...(html === undefined ? {} : { html }), ...(compare === undefined ? {} : { compare }), ...(force ? { force } : {}), ...(check ? { check } : {}), rest };
+  return { command: command ?? 'generate', profile, backend, dir, defines, verbose, debug, offline, frozen, installDirs, dryRun, suites, repeat, ...(wrapper === undefined ? {} : { wrapper }), noBuild, ...(jobs === undefined ? {} : { jobs }), coverage, ...(launcher === undefined ? {} : { launcher }), ...(toolchain === undefined ? {} : { toolchain }), ...(profileGiven ? { profileGiven } : {}), ...(json ? { json } : {}), ...(trace === undefined ? {} : { trace }), ...(html === undefined ? {} : { html }), ...(compare === undefined ? {} : { compare }), ...(force ? { force } : {}), ...(check ? { check } : {}), rest };
 }
 
 /** Splits an environment value such as CFLAGS into arguments, honouring quotes and backslashes like sh. */

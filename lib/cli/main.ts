@@ -33,6 +33,7 @@ import { selectDependencies } from '../deps/select.ts';
 import { runPhase, StepError, type Phase } from '../deps/steps.ts';
 import { insightCommand, insightCommands, type Io } from './insight.ts';
 import { initCommand } from './init.ts';
+import { loadToolchain, type CrossToolchain } from '../../rules/toolchains.ts';
 
 export interface Runtime {
   /** The pogogen package's version. */
@@ -119,10 +120,11 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     // launcher, linker and recorded environment, so that generating again here rewrites nothing.
     const last = path.join(stateDir, 'last-generation.json');
     if (fs.existsSync(last)) {
-      const g = JSON.parse(fs.readFileSync(last, 'utf8')) as { profile?: string; backend?: CliArgs['backend']; launcher?: string; linker?: string; defines?: Record<string, string>; installDirs?: CliArgs['installDirs']; env?: Record<string, string> };
+      const g = JSON.parse(fs.readFileSync(last, 'utf8')) as { toolchain?: string; profile?: string; backend?: CliArgs['backend']; launcher?: string; linker?: string; defines?: Record<string, string>; installDirs?: CliArgs['installDirs']; env?: Record<string, string> };
       if (typeof g.profile === 'string') args = { ...args, profile: g.profile };
       if (g.backend !== undefined) args = { ...args, backend: g.backend };
       if (args.launcher === undefined && g.launcher !== undefined) args = { ...args, launcher: g.launcher };
+      if (args.toolchain === undefined && g.toolchain !== undefined) args = { ...args, toolchain: g.toolchain };
       if (Object.keys(args.defines).length === 0 && g.defines !== undefined) args = { ...args, defines: g.defines };
       if (Object.keys(args.installDirs).length === 0 && g.installDirs !== undefined) args = { ...args, installDirs: g.installDirs };
       if (process.env.POGOGEN_LINKER === undefined && g.linker !== undefined) process.env.POGOGEN_LINKER = g.linker;
@@ -163,8 +165,10 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
 
   // A failed or partial run must not leave a record claiming everything is up to date.
   forget(root);
+  const cross = crossToolchain(args);
   const ccEnv = process.env.CC;
-  const cc = splitWords(ccEnv === undefined || ccEnv.trim() === '' ? 'cc' : ccEnv);
+  // CC wins (a wrapper, another version); otherwise the cross toolchain's compiler, else cc.
+  const cc = ccEnv !== undefined && ccEnv.trim() !== '' ? splitWords(ccEnv) : cross !== undefined ? [...cross.cc] : ['cc'];
   const toolchain = probeCompiler(cc, path.join(stateDir, 'toolchain.json'), log);
   log(`compiler: ${toolchain.family} ${toolchain.version} (${toolchain.cc.join(' ')})`);
 
@@ -180,12 +184,21 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     platform: process.platform as Platform,
   });
   log(`validated ${model.targets.length} target(s), profile ${model.profile.name}`);
+  if (cross !== undefined && model.profile.march === 'native') {
+    throw new DiagnosticsError([{ file: '<command line>', path: '--toolchain', message: `profile ${model.profile.name} builds with -march=native, which means this machine's CPU, not the ${cross.triple} target`, help: `use a profile without march: 'native', or name the target CPU (march: 'armv8.2-a')` }]);
+  }
   if (model.profile.march === 'native') io.err(`pogogen: warning: profile ${model.profile.name} builds for this machine's CPU only (-march=native), into out/${model.profile.name}.native/: do not ship it\n`);
 
   // Dependencies: system or source, cached or to build; fetched now so the build itself needs no network.
   const cacheDir = defaultCacheDir();
   const table = ruleTables[toolchain.family];
-  const ar = model.profile.lto ? (toolchain.ltoAr ?? table.ar.lto) : table.ar.plain;
+  const ar = model.profile.lto ? (cross?.ltoAr ?? toolchain.ltoAr ?? table.ar.lto) : (cross?.ar ?? table.ar.plain);
+  if (cross !== undefined) {
+    // The host's .pc files describe host libraries: a cross build looks only in the target's directory, and
+    // without one finds no system package (features fall back to source or to missing).
+    process.env.PKG_CONFIG_LIBDIR = cross.pkgConfigLibdir !== undefined && fs.existsSync(cross.pkgConfigLibdir) ? cross.pkgConfigLibdir : path.join(stateDir, 'no-pkgconfig');
+    process.env.PKG_CONFIG_PATH = '';
+  }
   const inherited = inheritedFlags(model.profile, table);
   const pinOf = (t: { recipe?: RecipeInput }): { urls: string[]; sha256: string; name: string } => ({ urls: [...t.recipe!.source.urls], sha256: t.recipe!.source.sha256, name: t.recipe!.name });
   const progress = process.stderr.isTTY ? progressBar(process.stderr) : undefined;
@@ -205,7 +218,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     cacheDir,
     offline: args.offline,
     log,
-    keyOf: (t) => dependencyKey({ recipe: t.recipe!, compiler: { family: toolchain.family, version: toolchain.version, cc: toolchain.cc }, ar, cflags: inherited.cflags, ldflags: inherited.ldflags, platform: process.platform, arch: process.arch }),
+    keyOf: (t) => dependencyKey({ recipe: t.recipe!, compiler: { family: toolchain.family, version: toolchain.version, cc: toolchain.cc }, ar, cflags: inherited.cflags, ldflags: inherited.ldflags, platform: process.platform, arch: cross?.triple ?? process.arch }),
     fetch: async (t) => (await fetchArchive(pinOf(t), fetchOpts)).path,
     hasArchive: async (t) => {
       try {
@@ -229,7 +242,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     }
   }
 
-  const graph = resolve(model, { dependencies: selected.resolutions });
+  const graph = resolve(model, { dependencies: selected.resolutions, ...(cross === undefined ? {} : { variant: cross.triple }) });
   log('resolved');
 
   const env = { cppflags: splitWords(process.env.CPPFLAGS), cflags: splitWords(process.env.CFLAGS), ldflags: splitWords(process.env.LDFLAGS) };
@@ -242,17 +255,19 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   const launcher = launcherSpec === 'none' ? [] : launcherSpec !== undefined && launcherSpec !== '' ? splitWords(launcherSpec) : which('ccache') !== undefined ? ['ccache'] : [];
   if (launcher.length > 0) log(`compiler launcher: ${launcher.join(' ')}`);
   // Links against big static dependencies built with -g spend seconds in GNU ld; mold or lld link the same in a
-  // fraction. Used when on PATH, except for LTO profiles (gcc's LTO needs its linker plugin, which lld lacks).
+  // fraction. Used when on PATH, except for LTO profiles (gcc's LTO needs its linker plugin, which lld lacks) and
+  // cross builds (a cross gcc looks for <triple>-ld.lld).
   // POGOGEN_LINKER=NAME picks one (bfd, gold, lld, mold), POGOGEN_LINKER=default leaves the compiler's.
   const linkerSpec = process.env.POGOGEN_LINKER;
-  const linker = linkerSpec === 'default' ? undefined : linkerSpec !== undefined && linkerSpec !== '' ? linkerSpec : model.profile.lto ? undefined : which('mold') !== undefined ? 'mold' : which('ld.lld') !== undefined ? 'lld' : undefined;
+  const linker = linkerSpec === 'default' ? undefined : linkerSpec !== undefined && linkerSpec !== '' ? linkerSpec : model.profile.lto || cross !== undefined ? undefined : which('mold') !== undefined ? 'mold' : which('ld.lld') !== undefined ? 'lld' : undefined;
   if (linker !== undefined) log(`linker: ${linker}`);
   // The linker decision is recorded like the launcher's, so a regeneration from another shell keeps it.
-  const regenArgv = ['env', ...recorded, `POGOGEN_LINKER=${linker ?? 'default'}`, ...rt.self, ...(args.backend === 'make' ? ['--backend', 'make'] : []), `--launcher=${launcher.length > 0 ? launcher.join(' ') : 'none'}`, '--profile', model.profile.name, ...Object.entries(args.installDirs).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `--${k}=${v}`), ...Object.entries(args.defines).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `-D${k}=${v}`)];
+  const regenArgv = ['env', ...recorded, `POGOGEN_LINKER=${linker ?? 'default'}`, ...rt.self, ...(args.backend === 'make' ? ['--backend', 'make'] : []), `--launcher=${launcher.length > 0 ? launcher.join(' ') : 'none'}`, ...(args.toolchain === undefined ? [] : [`--toolchain=${args.toolchain}`]), '--profile', model.profile.name, ...Object.entries(args.installDirs).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `--${k}=${v}`), ...Object.entries(args.defines).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `-D${k}=${v}`)];
   const regenFiles = loaded.files.map((f) => relTo(root, f)).sort();
   const depfile = 'out/.pogogen/build.ninja.d';
   const steps = plan(graph, {
-    toolchain,
+    toolchain: cross === undefined ? toolchain : { ...toolchain, ar: cross.ar, ltoAr: cross.ltoAr },
+    ...(cross === undefined ? {} : { cross: { triple: cross.triple, cmakeProcessor: cross.cmakeProcessor, ...(cross.opensslTarget === undefined ? {} : { opensslTarget: cross.opensslTarget }) } }),
     launcher,
     ...(linker === undefined ? {} : { linker }),
     env,
@@ -262,7 +277,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     jobs: os.availableParallelism(),
     memoryBytes: os.totalmem(),
     installDirs: { ...defaultInstallDirs, ...args.installDirs },
-    profileArgs: ['--profile', model.profile.name],
+    profileArgs: ['--profile', model.profile.name, ...(args.toolchain === undefined ? [] : [`--toolchain=${args.toolchain}`])],
   });
   log(`planned ${steps.edges.length} edge(s)`);
 
@@ -280,7 +295,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     files.push([path.join(root, 'build.ninja'), writeNinja(steps)]);
   }
   files.push([path.join(root, 'compile_commands.json'), writeCompdb(steps)]);
-  const lastGeneration = { profile: model.profile.name, outDir: graph.outDir, backend: args.backend, launcher: launcher.length > 0 ? launcher.join(' ') : 'none', linker: linker ?? 'default', defines: args.defines, installDirs: args.installDirs, env: Object.fromEntries(recorded.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) };
+  const lastGeneration = { ...(args.toolchain === undefined ? {} : { toolchain: args.toolchain }), profile: model.profile.name, outDir: graph.outDir, backend: args.backend, launcher: launcher.length > 0 ? launcher.join(' ') : 'none', linker: linker ?? 'default', defines: args.defines, installDirs: args.installDirs, env: Object.fromEntries(recorded.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) };
   files.push([path.join(stateDir, 'last-generation.json'), `${JSON.stringify(lastGeneration)}\n`]);
   const written = files.filter(([f, text]) => writeIfChanged(f, text)).map(([f]) => relTo(root, f));
   if (args.backend === 'make') {
@@ -368,7 +383,15 @@ async function testCommand(args: CliArgs, rt: Runtime, io: Io, root: string, out
     if (code !== 0) return code;
   }
   const jobs = args.jobs ?? os.availableParallelism();
-  const results = await runTests(manifest, { jobs, suites: args.suites, repeat: args.repeat, wrapper: args.wrapper === undefined ? [] : splitWords(args.wrapper), say: (l) => io.out(`${l}\n`) });
+  // Target programs of a cross build run under the toolchain's emulator, where LeakSanitizer cannot work.
+  const emulator = crossToolchain(args)?.emulator ?? [];
+  const emulated = emulator.length > 0;
+  if (emulated) {
+    process.env.ASAN_OPTIONS = process.env.ASAN_OPTIONS ?? 'detect_leaks=0';
+    // Scripts that run target programs prefix them with it (shell word splitting: $POGOGEN_EMULATOR prog ...).
+    process.env.POGOGEN_EMULATOR = emulator.join(' ');
+  }
+  const results = await runTests(manifest, { jobs, suites: args.suites, repeat: args.repeat, wrapper: args.wrapper === undefined ? [] : splitWords(args.wrapper), emulator, say: (l) => io.out(`${l}\n`) });
   const logDir = path.join(root, outDir, 'testlog');
   writeIfChanged(path.join(logDir, 'results.tap'), toTap(results));
   writeIfChanged(path.join(logDir, 'results.xml'), toJunit(path.basename(root), results));
@@ -424,4 +447,12 @@ function relTo(root: string, f: string): string {
 /** A path in a make-style depfile: spaces and `#` backslash-escaped, `$` doubled. */
 function depfilePath(p: string): string {
   return p.replace(/\$/g, '$$$$').replace(/([ #\\])/g, '\\$1');
+}
+
+/** The cross toolchain `--toolchain` names, or undefined; a bad name or file is a diagnostic. */
+function crossToolchain(args: CliArgs): CrossToolchain | undefined {
+  if (args.toolchain === undefined) return undefined;
+  const t = loadToolchain(args.toolchain);
+  if (typeof t === 'string') throw new DiagnosticsError([{ file: '<command line>', path: '--toolchain', message: t }]);
+  return t;
 }

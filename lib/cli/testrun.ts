@@ -10,6 +10,8 @@ export interface TestRunOptions {
   readonly suites: readonly string[];
   readonly repeat: number;
   readonly wrapper: readonly string[];
+  /** A cross build's emulator (qemu-aarch64 -L ...): runs the programs that are ELF binaries, not scripts. */
+  readonly emulator?: readonly string[];
   readonly say: (line: string) => void;
 }
 
@@ -26,9 +28,9 @@ export interface TestResult {
   readonly log: string;
 }
 
-function runOne(m: TestManifest, t: TestManifestEntry, iteration: number, wrapper: readonly string[], logDir: string): Promise<TestResult> {
+function runOne(m: TestManifest, t: TestManifestEntry, iteration: number, wrapper: readonly string[], logDir: string, emulator: readonly string[] = []): Promise<TestResult> {
   const program = path.resolve(m.root, t.program);
-  const argv = [...wrapper, program, ...t.args];
+  const argv = [...wrapper, ...(emulator.length > 0 && isElf(program) ? emulator : []), program, ...t.args];
   const log = path.join(logDir, `${t.name}${iteration > 0 ? `.${iteration}` : ''}.log`);
   const start = Date.now();
   return new Promise((resolve) => {
@@ -85,7 +87,7 @@ export async function runTests(m: TestManifest, opts: TestRunOptions): Promise<T
         queue.shift();
         running++;
         if (next.t.exclusive) exclusiveRunning = true;
-        void runOne(m, next.t, next.i, opts.wrapper, logDir).then((r) => {
+        void runOne(m, next.t, next.i, opts.wrapper, logDir, opts.emulator).then((r) => {
           running--;
           if (next.t.exclusive) exclusiveRunning = false;
           results.push(r);
@@ -125,4 +127,19 @@ export function toJunit(project: string, results: readonly TestResult[]): string
     return `${head}>\n      <failure message="${xml(r.status)}" type="${xml(r.status)}">${xml(r.output.slice(-8000))}</failure>\n    </testcase>`;
   });
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites tests="${results.length}" failures="${failures}" time="${time.toFixed(3)}">\n  <testsuite name="${xml(project)}" tests="${results.length}" failures="${failures}" time="${time.toFixed(3)}">\n${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`;
+}
+
+/** True when `file` starts with the ELF magic (a compiled program rather than a script). */
+function isElf(file: string): boolean {
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const b = Buffer.alloc(4);
+      return fs.readSync(fd, b, 0, 4, 0) === 4 && b.equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
 }

@@ -127,8 +127,8 @@ export async function runPhase(phase: Phase, plan: DependencyBuildPlan, env: Nod
         const script = `./${b.script ?? (style === 'openssl' ? 'Configure' : 'configure')}`;
         const args =
           style === 'openssl'
-            ? [script, `--prefix=${plan.prefix}`, '--libdir=lib', ...withPrefix(plan, b.args), ...cflagsOf(plan), ...ldflagsOf(plan)]
-            : [script, `--prefix=${plan.prefix}`, '--libdir', path.join(plan.prefix, 'lib'), ...withPrefix(plan, b.args)];
+            ? [script, ...(plan.cross?.opensslTarget === undefined ? [] : [plan.cross.opensslTarget]), `--prefix=${plan.prefix}`, '--libdir=lib', ...withPrefix(plan, b.args), ...cflagsOf(plan), ...ldflagsOf(plan)]
+            : [script, ...(plan.cross === undefined ? [] : [`--host=${plan.cross.triple}`]), `--prefix=${plan.prefix}`, '--libdir', path.join(plan.prefix, 'lib'), ...withPrefix(plan, b.args)];
         run(plan, phase, args, plan.sourceDir);
       } else if (b.kind === 'cmake') {
         run(plan, phase, [
@@ -136,10 +136,12 @@ export async function runPhase(phase: Phase, plan: DependencyBuildPlan, env: Nod
           `-DCMAKE_INSTALL_PREFIX=${plan.prefix}`, '-DCMAKE_INSTALL_LIBDIR=lib', '-DCMAKE_BUILD_TYPE=None',
           `-DCMAKE_C_COMPILER=${plan.env.CC?.split(' ').pop() ?? 'cc'}`, `-DCMAKE_C_FLAGS=${plan.env.CFLAGS ?? ''}`,
           `-DCMAKE_EXE_LINKER_FLAGS=${plan.env.LDFLAGS ?? ''}`, '-DBUILD_SHARED_LIBS=OFF', '-DCMAKE_POSITION_INDEPENDENT_CODE=ON',
+          ...(plan.cross === undefined ? [] : ['-DCMAKE_SYSTEM_NAME=Linux', `-DCMAKE_SYSTEM_PROCESSOR=${plan.cross.cmakeProcessor}`, `-DCMAKE_AR=${plan.env.AR ?? 'ar'}`, '-DCMAKE_FIND_ROOT_PATH_MODE_PROGRAM=NEVER']),
           ...withPrefix(plan, b.args),
         ], plan.buildDir);
       } else {
-        run(plan, phase, ['meson', 'setup', plan.buildDir, plan.sourceDir, `--prefix=${plan.prefix}`, '--libdir=lib', '--buildtype=plain', '-Ddefault_library=static', ...withPrefix(plan, b.args)], plan.sourceDir);
+        const crossFile = plan.cross === undefined ? [] : ['--cross-file', mesonCrossFile(plan)];
+        run(plan, phase, ['meson', 'setup', ...crossFile, plan.buildDir, plan.sourceDir, `--prefix=${plan.prefix}`, '--libdir=lib', '--buildtype=plain', '-Ddefault_library=static', ...withPrefix(plan, b.args)], plan.sourceDir);
       }
       break;
     }
@@ -240,4 +242,15 @@ function keepUnchangedMtimes(dir: string, before: ReadonlyMap<string, { sha: str
       // gone after the install: nothing to keep
     }
   }
+}
+
+/** A meson cross file for the plan's toolchain, written beside the build directory. */
+function mesonCrossFile(plan: DependencyBuildPlan): string {
+  const c = plan.cross!;
+  const q = (s: string): string => `'${s.replace(/'/g, "\\'")}'`;
+  const list = (v: string | undefined): string => `[${(v ?? '').split(' ').filter((x) => x !== '').map(q).join(', ')}]`;
+  const file = path.join(plan.logDir, 'cross.ini');
+  const cpu = c.cmakeProcessor;
+  fs.writeFileSync(file, `[binaries]\nc = ${list(plan.env.CC)}\nar = ${list(plan.env.AR)}\nstrip = ${list(plan.env.STRIP)}\n\n[host_machine]\nsystem = 'linux'\ncpu_family = ${q(cpu)}\ncpu = ${q(cpu)}\nendian = 'little'\n`);
+  return file;
 }

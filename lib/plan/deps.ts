@@ -47,6 +47,8 @@ export interface DependencyBuildPlan {
   readonly headers?: NonNullable<RecipeInput['headers']>;
   /** Files the install must produce, relative to prefix. */
   readonly expect: readonly string[];
+  /** Cross-compiling: the target as each build kind names it. */
+  readonly cross?: { readonly triple: string; readonly opensslTarget?: string; readonly cmakeProcessor: string };
   /** Jobs for nested builds when no jobserver is offered. */
   readonly jobs: number;
   /** Log files per phase live here. */

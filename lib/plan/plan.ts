@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ruleTables, type RuleTable, type TemplateElement } from '../../rules/index.ts';
 import type { Graph, GraphTarget } from '../resolve/graph.ts';
 import { DiagnosticsError } from '../model/diagnostics.ts';
-import { inheritedFlags, planDependency } from './deps.ts';
+import { inheritedFlags, planDependency, type DependencyBuildPlan } from './deps.ts';
 import { defaultInstallDirs, installManifest, testManifest, type InstallDirs } from './install.ts';
 import type { Arg, Edge, Rule, Steps } from './steps.ts';
 
@@ -15,6 +15,8 @@ export interface PlanOptions {
     readonly cc: readonly string[];
     /** Archiver for LTO builds when the probe found a specific one (`llvm-ar-16`). */
     readonly ltoAr?: readonly string[];
+    /** The archiver when it is not plain `ar` (a cross toolchain's). */
+    readonly ar?: readonly string[];
     /** clang's profile merger when the probe found one (`llvm-profdata-14`). */
     readonly profdata?: readonly string[];
   };
@@ -33,6 +35,8 @@ export interface PlanOptions {
   readonly launcher?: readonly string[];
   /** A linker for the compiler's `-fuse-ld=` (`lld`, `mold`); absent: the compiler's default. */
   readonly linker?: string;
+  /** Cross-compiling: what dependency builds need to target it (configure --host, OpenSSL and CMake names). */
+  readonly cross?: DependencyBuildPlan['cross'];
   /** Physical memory, for sizing the LTO link pool. */
   readonly memoryBytes?: number;
   /** The profile name, passed to `pogogen test` by the test edge. */
@@ -76,7 +80,7 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
     ...(profile.lto ? table.flags.lto.link : []),
     ...(profile.coverage ? table.flags.coverage.link : []),
   ];
-  const ar = profile.lto ? (opts.toolchain.ltoAr ?? table.ar.lto) : table.ar.plain;
+  const ar = profile.lto ? (opts.toolchain.ltoAr ?? table.ar.lto) : (opts.toolchain.ar ?? table.ar.plain);
   const objectsOf = new Map<string, string[]>();
   const files = new Map<string, string>();
 
@@ -265,7 +269,8 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
             strip: r.recipe.source.strip ?? 1,
             ...(r.recipe.source.treeSha256 === undefined ? {} : { treeSha256: r.recipe.source.treeSha256 }),
             cacheEntry: d.cacheEntry,
-            env: { CC: opts.toolchain.cc.join(' '), AR: ar.join(' '), CFLAGS: inherited.cflags.join(' '), LDFLAGS: inherited.ldflags.join(' ') },
+            env: { CC: opts.toolchain.cc.join(' '), AR: ar.join(' '), ...(opts.cross === undefined ? {} : { RANLIB: `${opts.cross.triple}-ranlib`, STRIP: `${opts.cross.triple}-strip` }), CFLAGS: inherited.cflags.join(' '), LDFLAGS: inherited.ldflags.join(' ') },
+            ...(opts.cross === undefined ? {} : { cross: opts.cross }),
             jobs: opts.jobs ?? 2,
           },
         });

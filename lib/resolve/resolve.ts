@@ -22,12 +22,14 @@ const unrepresentable = /[|\n\r\0]/;
 export interface ResolveOptions {
   /** How each `dependency` target was resolved, by name (the CLI probes pkg-config and the cache first). */
   readonly dependencies?: ReadonlyMap<string, DependencyResolution>;
+  /** Appended to the output directory (`out/<profile>.<variant>`): a cross build's target triple. */
+  readonly variant?: string;
 }
 
 export function resolve(model: Model, opts: ResolveOptions = {}): Graph {
   const diags: Diagnostic[] = [];
   // A binary for this machine's CPU only lives apart from the portable ones, so nobody ships it by mistake.
-  const outDir = `out/${model.profile.name}${model.profile.march === 'native' ? '.native' : ''}`;
+  const outDir = `out/${model.profile.name}${model.profile.march === 'native' ? '.native' : ''}${opts.variant === undefined ? '' : `.${opts.variant}`}`;
   const genDir = `${outDir}/gen`;
   const tree = new SourceTree(model.root);
   const byName = new Map(model.targets.map((t) => [t.name, t]));

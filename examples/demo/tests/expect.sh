@@ -1,9 +1,9 @@
 #!/bin/sh
 # usage: expect.sh EXPECTED COMMAND [ARGS...]: runs COMMAND and fails unless its output (lines joined by
-# spaces) is exactly EXPECTED.
+# spaces) is exactly EXPECTED. Under a cross build, pogogen test sets POGOGEN_EMULATOR (e.g. qemu-aarch64 -L ...).
 expected=$1
 shift
-got=$("$@" | tr '\n' ' ' | sed 's/ $//')
+got=$($POGOGEN_EMULATOR "$@" | tr '\n' ' ' | sed 's/ $//')
 if [ "$got" != "$expected" ]; then
   echo "expected: $expected"
   echo "got:      $got"
