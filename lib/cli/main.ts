@@ -120,11 +120,13 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     // launcher, linker and recorded environment, so that generating again here rewrites nothing.
     const last = path.join(stateDir, 'last-generation.json');
     if (fs.existsSync(last)) {
-      const g = JSON.parse(fs.readFileSync(last, 'utf8')) as { toolchain?: string; profile?: string; backend?: CliArgs['backend']; launcher?: string; linker?: string; defines?: Record<string, string>; installDirs?: CliArgs['installDirs']; env?: Record<string, string> };
+      const g = JSON.parse(fs.readFileSync(last, 'utf8')) as { offline?: boolean; toolchain?: string; profile?: string; backend?: CliArgs['backend']; launcher?: string; linker?: string; defines?: Record<string, string>; installDirs?: CliArgs['installDirs']; env?: Record<string, string> };
       if (typeof g.profile === 'string') args = { ...args, profile: g.profile };
       if (g.backend !== undefined) args = { ...args, backend: g.backend };
       if (args.launcher === undefined && g.launcher !== undefined) args = { ...args, launcher: g.launcher };
       if (args.toolchain === undefined && g.toolchain !== undefined) args = { ...args, toolchain: g.toolchain };
+      // An offline generation resolved its dependencies without the network: looking again must not differ.
+      if (g.offline === true) args = { ...args, offline: true };
       if (Object.keys(args.defines).length === 0 && g.defines !== undefined) args = { ...args, defines: g.defines };
       if (Object.keys(args.installDirs).length === 0 && g.installDirs !== undefined) args = { ...args, installDirs: g.installDirs };
       if (process.env.POGOGEN_LINKER === undefined && g.linker !== undefined) process.env.POGOGEN_LINKER = g.linker;
@@ -231,7 +233,9 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   });
   if (selected.diagnostics.length > 0) throw new DiagnosticsError(selected.diagnostics);
   // On stdout for a plain generation; the insight commands keep stdout for their own (maybe --json) output.
-  for (const line of selected.report) (args.command === 'generate' ? io.out : io.err)(`pogogen: ${line}\n`);
+  // (and say it only with --verbose: explain and desc are about the build, not about where dependencies came from).
+  const sayDeps = args.command === 'generate' ? io.out : insightCommands.has(args.command) && !args.verbose ? undefined : io.err;
+  if (sayDeps !== undefined) for (const line of selected.report) sayDeps(`pogogen: ${line}\n`);
   const lockFile = path.join(root, 'pogogen.lock');
   let lockText: string | undefined;
   const oldLock = fs.existsSync(lockFile) ? fs.readFileSync(lockFile, 'utf8') : undefined;
@@ -295,7 +299,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     files.push([path.join(root, 'build.ninja'), writeNinja(steps)]);
   }
   files.push([path.join(root, 'compile_commands.json'), writeCompdb(steps)]);
-  const lastGeneration = { ...(args.toolchain === undefined ? {} : { toolchain: args.toolchain }), profile: model.profile.name, outDir: graph.outDir, backend: args.backend, launcher: launcher.length > 0 ? launcher.join(' ') : 'none', linker: linker ?? 'default', defines: args.defines, installDirs: args.installDirs, env: Object.fromEntries(recorded.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) };
+  const lastGeneration = { ...(args.offline ? { offline: true } : {}), ...(args.toolchain === undefined ? {} : { toolchain: args.toolchain }), profile: model.profile.name, outDir: graph.outDir, backend: args.backend, launcher: launcher.length > 0 ? launcher.join(' ') : 'none', linker: linker ?? 'default', defines: args.defines, installDirs: args.installDirs, env: Object.fromEntries(recorded.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) };
   files.push([path.join(stateDir, 'last-generation.json'), `${JSON.stringify(lastGeneration)}\n`]);
   const written = files.filter(([f, text]) => writeIfChanged(f, text)).map(([f]) => relTo(root, f));
   if (args.backend === 'make') {
