@@ -338,7 +338,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
 async function build(args: CliArgs, rt: Runtime, io: Io, root: string): Promise<number> {
   // Generate first when there is no build.ninja, or when options that shape it were given: `pogogen --profile
   // production build` must build the production profile even if the last generation was development.
-  const shaped = args.profileGiven === true || Object.keys(args.defines).length > 0 || args.launcher !== undefined || Object.keys(args.installDirs).length > 0;
+  const shaped = args.profileGiven === true || Object.keys(args.defines).length > 0 || args.launcher !== undefined || args.toolchain !== undefined || Object.keys(args.installDirs).length > 0;
   if (shaped || !fs.existsSync(path.join(root, 'build.ninja'))) {
     const code = await run({ ...args, command: 'generate' }, rt, io);
     if (code !== 0) return code;
