@@ -10,6 +10,7 @@ export interface CrossToolchain {
   readonly ar: readonly string[];
   /** gcc's LTO-aware archiver for the target. */
   readonly ltoAr: readonly string[];
+  readonly ranlib: readonly string[];
   readonly strip: readonly string[];
   /** Where the target's .pc files live; absent: no system package can be used (features fall back). */
   readonly pkgConfigLibdir?: string;
@@ -26,6 +27,7 @@ const debian = (triple: string, qemu: string, opensslTarget: string, cmakeProces
   cc: [`${triple}-gcc`],
   ar: [`${triple}-ar`],
   ltoAr: [`${triple}-gcc-ar`],
+  ranlib: [`${triple}-ranlib`],
   strip: [`${triple}-strip`],
   pkgConfigLibdir: `/usr/lib/${triple}/pkgconfig`,
   emulator: [qemu, '-L', `/usr/${triple}`],
@@ -59,13 +61,14 @@ export function loadToolchain(spec: string): CrossToolchain | string {
   const strs = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
   if (typeof o.triple !== 'string' || !/^[A-Za-z0-9_]+(-[A-Za-z0-9_.]+)+$/.test(o.triple)) return `toolchain file ${spec}: "triple" must be a target triple such as aarch64-linux-gnu`;
   if (!strs(o.cc) || o.cc.length === 0) return `toolchain file ${spec}: "cc" must be a non-empty list of strings (the compiler argv)`;
-  for (const k of ['ar', 'ltoAr', 'strip', 'emulator'] as const) if (o[k] !== undefined && !strs(o[k])) return `toolchain file ${spec}: "${k}" must be a list of strings`;
+  for (const k of ['ar', 'ltoAr', 'ranlib', 'strip', 'emulator'] as const) if (o[k] !== undefined && !strs(o[k])) return `toolchain file ${spec}: "${k}" must be a list of strings`;
   const t = o.triple;
   return {
     triple: t,
     cc: o.cc,
     ar: (o.ar as string[] | undefined) ?? [`${t}-ar`],
     ltoAr: (o.ltoAr as string[] | undefined) ?? [`${t}-gcc-ar`],
+    ranlib: (o.ranlib as string[] | undefined) ?? [`${t}-ranlib`],
     strip: (o.strip as string[] | undefined) ?? [`${t}-strip`],
     ...(typeof o.pkgConfigLibdir === 'string' ? { pkgConfigLibdir: o.pkgConfigLibdir } : {}),
     ...(o.emulator === undefined ? {} : { emulator: o.emulator as string[] }),

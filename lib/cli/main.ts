@@ -160,7 +160,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
         for (const line of describeInstall(manifest, process.env.DESTDIR ?? '')) io.out(`${line}\n`);
         return 0;
       }
-      return build({ ...args, command: 'build', rest: ['install'] }, rt, io, root);
+      return build({ ...args, command: 'build', rest: ['install'] }, rt, io, root, true);
     }
     return testCommand(args, rt, io, root, outDir);
   }
@@ -271,7 +271,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   const depfile = 'out/.pogogen/build.ninja.d';
   const steps = plan(graph, {
     toolchain: cross === undefined ? toolchain : { ...toolchain, ar: cross.ar, ltoAr: cross.ltoAr },
-    ...(cross === undefined ? {} : { cross: { triple: cross.triple, cmakeProcessor: cross.cmakeProcessor, ...(cross.opensslTarget === undefined ? {} : { opensslTarget: cross.opensslTarget }) } }),
+    ...(cross === undefined ? {} : { cross: { triple: cross.triple, cmakeProcessor: cross.cmakeProcessor, ranlib: cross.ranlib, strip: cross.strip, ...(cross.opensslTarget === undefined ? {} : { opensslTarget: cross.opensslTarget }) } }),
     launcher,
     ...(linker === undefined ? {} : { linker }),
     env,
@@ -335,11 +335,11 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
  * ninja that is a jobserver client (1.13+) and no -j given, pogogen serves a fifo jobserver with N tokens, so
  * ninja's jobs and the nested builds of dependencies (handed the same fifo) share one budget.
  */
-async function build(args: CliArgs, rt: Runtime, io: Io, root: string): Promise<number> {
+async function build(args: CliArgs, rt: Runtime, io: Io, root: string, generated = false): Promise<number> {
   // Generate first when there is no build.ninja, or when options that shape it were given: `pogogen --profile
   // production build` must build the production profile even if the last generation was development.
   const shaped = args.profileGiven === true || Object.keys(args.defines).length > 0 || args.launcher !== undefined || args.toolchain !== undefined || Object.keys(args.installDirs).length > 0;
-  if (shaped || !fs.existsSync(path.join(root, 'build.ninja'))) {
+  if (!generated && (shaped || !fs.existsSync(path.join(root, 'build.ninja')))) {
     const code = await run({ ...args, command: 'generate' }, rt, io);
     if (code !== 0) return code;
   }
@@ -383,7 +383,8 @@ async function testCommand(args: CliArgs, rt: Runtime, io: Io, root: string, out
   }
   const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as TestManifest;
   if (!args.noBuild && manifest.needs.length > 0) {
-    const code = await build({ ...args, command: 'build', rest: [...manifest.needs] }, rt, io, root);
+    // install and test generated just before: build only.
+    const code = await build({ ...args, command: 'build', rest: [...manifest.needs] }, rt, io, root, true);
     if (code !== 0) return code;
   }
   const jobs = args.jobs ?? os.availableParallelism();

@@ -38,6 +38,27 @@ function walk(root: string, rel = ''): Entry[] {
   return out;
 }
 
+/**
+ * Remembers the files under `prefix` (hash and times); the function it returns, called after `prefix` was
+ * rewritten (an install), gives every file whose content came back unchanged its old times again, so staged
+ * headers and identical libraries look untouched to ninja.
+ */
+export function keepUnchangedTimes(prefix: string): () => void {
+  const before = fs.existsSync(prefix) ? walk(prefix).filter((f) => f.sha256 !== undefined) : [];
+  const times = new Map(before.map((f) => [f.path, fs.statSync(path.join(prefix, f.path))]));
+  return () => {
+    for (const f of before) {
+      const p = path.join(prefix, f.path);
+      try {
+        const old = times.get(f.path)!;
+        if (fs.lstatSync(p).isFile() && hashFile(p) === f.sha256) fs.utimesSync(p, old.atime, old.mtime);
+      } catch {
+        // gone after the install: nothing to keep
+      }
+    }
+  };
+}
+
 /** True when the entry exists and every file still has its recorded hash. */
 export function verifyEntry(entry: string): boolean {
   try {

@@ -1,11 +1,10 @@
 // Running one phase of a dependency build (`pogogen dep-step <phase> <plan.json>`): the commands each build kind
 // needs, the job budget handed to nested builds, logs per phase, and a stamp only after success.
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DependencyBuildPlan } from '../plan/deps.ts';
-import { restoreEntry, storeEntry, verifyEntry } from './built.ts';
+import { keepUnchangedTimes, restoreEntry, storeEntry, verifyEntry } from './built.ts';
 import { extractArchive } from './extract.ts';
 
 export class StepError extends Error {}
@@ -158,7 +157,7 @@ export async function runPhase(phase: Phase, plan: DependencyBuildPlan, env: Nod
     case 'install': {
       // Files already in the prefix (staged headers, a previous install) keep their mtimes when the install
       // writes them again unchanged: objects compiled against staged headers are not rebuilt next time.
-      const before = snapshot(plan.prefix);
+      const keepTimes = keepUnchangedTimes(plan.prefix);
       fs.rmSync(plan.prefix, { recursive: true, force: true });
       if (b.kind === 'make') make(b.installTargets ?? ['install'], [...withPrefix(plan, b.args), `CC=${plan.env.CC}`, `${b.prefixVariable ?? 'PREFIX'}=${plan.prefix}`], false);
       else if (b.kind === 'configure') make(b.installTargets ?? ['install'], [], false);
@@ -166,7 +165,7 @@ export async function runPhase(phase: Phase, plan: DependencyBuildPlan, env: Nod
       else run(plan, phase, ['meson', 'install', '-C', plan.buildDir, '--no-rebuild'], plan.buildDir);
       const missing = plan.expect.filter((f) => !fs.existsSync(path.join(plan.prefix, f)));
       if (missing.length > 0) throw new StepError(`${plan.name}: the install did not produce ${missing.join(', ')} (check the recipe's provides)`);
-      keepUnchangedMtimes(plan.prefix, before);
+      keepTimes();
       if (plan.headers !== undefined) {
         const list = path.join(plan.logDir, 'headers.list');
         const staged = fs.existsSync(list) ? fs.readFileSync(list, 'utf8').split('\n').filter((l) => l !== '') : [];
@@ -207,41 +206,6 @@ function stageHeaders(plan: DependencyBuildPlan): string[] {
     } else place(src, to);
   }
   return staged;
-}
-
-/** Content hash and mtime of every regular file under `dir`, by relative path. */
-function snapshot(dir: string): Map<string, { sha: string; atime: Date; mtime: Date }> {
-  const out = new Map<string, { sha: string; atime: Date; mtime: Date }>();
-  const walk = (d: string, rel: string): void => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p, path.posix.join(rel, e.name));
-      else if (e.isFile()) {
-        const st = fs.statSync(p);
-        out.set(path.posix.join(rel, e.name), { sha: createHash('sha256').update(fs.readFileSync(p)).digest('hex'), atime: st.atime, mtime: st.mtime });
-      }
-    }
-  };
-  walk(dir, '');
-  return out;
-}
-
-function keepUnchangedMtimes(dir: string, before: ReadonlyMap<string, { sha: string; atime: Date; mtime: Date }>): void {
-  for (const [rel, old] of before) {
-    const p = path.join(dir, rel);
-    try {
-      if (!fs.statSync(p).isFile()) continue;
-      if (createHash('sha256').update(fs.readFileSync(p)).digest('hex') === old.sha) fs.utimesSync(p, old.atime, old.mtime);
-    } catch {
-      // gone after the install: nothing to keep
-    }
-  }
 }
 
 /** A meson cross file for the plan's toolchain, written beside the build directory. */

@@ -34,6 +34,8 @@ export function describe(graph: Graph, steps: Steps, t: GraphTarget): Descriptio
     return e === undefined ? undefined : expand(rules.get(e.rule)!, e).map((a) => (typeof a === 'string' ? a : a.raw));
   };
   const c = t.compiled;
+  const compile = c === undefined ? undefined : command('compile');
+  const link = t.link === undefined ? undefined : command(t.kind === 'shared_library' ? 'link_shared' : 'link');
   const d = t.dependency;
   const r = d?.resolution;
   return {
@@ -49,9 +51,9 @@ export function describe(graph: Graph, steps: Steps, t: GraphTarget): Descriptio
           cflags: c.compile.cflags,
           defines: c.compile.defines,
           includeDirs: c.compile.includeDirs,
-          ...(command('compile') === undefined ? {} : { compile: command('compile')! }),
+          ...(compile === undefined ? {} : { compile }),
         }),
-    ...(t.link === undefined ? {} : { linkOrder: t.link.libraries, ...(command(t.kind === 'shared_library' ? 'link_shared' : 'link') === undefined ? {} : { link: command(t.kind === 'shared_library' ? 'link_shared' : 'link')! }) }),
+    ...(t.link === undefined ? {} : { linkOrder: t.link.libraries, ...(link === undefined ? {} : { link }) }),
     ...(t.action === undefined ? {} : { action: { command: t.action.command, inputs: t.action.inputs } }),
     ...(r === undefined
       ? {}

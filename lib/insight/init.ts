@@ -58,7 +58,7 @@ export function guessDescription(projectName: string, files: readonly TreeFile[]
   // Include dirs: where quoted includes resolve, relative to the including file or to a directory of the tree.
   const includeDirs = new Set<string>();
   const sys = new Map<string, { lib?: string; dep?: 'uring' | 'crypto'; why: string; by: string }>();
-  for (const f of sources.concat(files.filter((x) => x.path.endsWith('.h')) as TreeFile[])) {
+  for (const f of [...sources, ...files.filter((x) => x.path.endsWith('.h'))]) {
     for (const m of f.text.matchAll(includeRe)) {
       const [, kind, inc] = m as unknown as [string, string, string];
       if (kind === '"') {

@@ -5,6 +5,8 @@ import { ruleTables } from '../../rules/index.ts';
 import { expand, type Steps } from '../plan/steps.ts';
 import type { Graph } from '../resolve/graph.ts';
 import { normalize } from '../resolve/files.ts';
+import { dependencySettings, type DependencyTarget } from '../resolve/resolve.ts';
+import { profileCompileFlags } from '../plan/plan.ts';
 import { normalizeSettings, type Model, type ModelTarget, type NormalizedSettings, type Toolchain } from '../model/validate.ts';
 import { splitWords } from '../cli/args.ts';
 
@@ -28,22 +30,9 @@ export function compileProvenance(model: Model, graph: Graph, steps: Steps, tool
   const render = (s: NormalizedSettings): string[] => [...s.cflags, ...s.defines.map(table.flags.define), ...s.includeDirs.map((d) => table.flags.include(normalize(d)))];
   const byName = new Map(model.targets.map((t) => [t.name, t]));
   const profile = model.profile;
-  const sanitize = table.flags.sanitize(profile.sanitize);
 
   const sources: Source[] = [
-    {
-      origin: `profile ${profile.name}`,
-      flags: [
-        ...profile.cflags,
-        ...(profile.march === undefined ? [] : [table.flags.march(profile.march)]),
-        ...(profile.mtune === undefined ? [] : [table.flags.mtune(profile.mtune)]),
-        ...profile.defines.map(table.flags.define),
-        ...sanitize.compile,
-        ...(profile.lto ? table.flags.lto.compile : []),
-        ...(profile.coverage ? table.flags.coverage.compile : []),
-        ...table.flags.debug,
-      ],
-    },
+    { origin: `profile ${profile.name}`, flags: profileCompileFlags(profile, table, model.root) },
     { origin: 'pogogen (position-independent code for libraries)', flags: gt.compiled.pic ? table.flags.pic : [] },
     { origin: 'project settings (defineBuild settings)', flags: render(model.settings) },
   ];
@@ -62,11 +51,11 @@ export function compileProvenance(model: Model, graph: Graph, steps: Steps, tool
     const chain = via.length === 0 ? '' : ` (via ${via.join(' → ')})`;
     if (g.kind === 'action') {
       sources.push({ origin: `generated files of action ${name}${chain}`, flags: [table.flags.include(`${graph.outDir}/gen`)] });
-    } else if (g.kind === 'dependency') {
-      const r = g.dependency?.resolution;
-      const how = r === undefined ? '' : r.source === 'system' ? `system, pkg-config ${r.pkgConfig} ${r.version}` : r.source === 'source' ? `built from source: ${r.recipe.name} ${r.recipe.version}` : `missing: its ifMissing settings`;
-      const flags = r?.source === 'system' ? [...r.cflags] : r?.source === 'missing' ? render(normalizeSettings((d as SettingsLike).ifMissing)) : [...(g.dependency?.resolution.source === 'source' ? (g.dependency.resolution.recipe.provides.includeDirs ?? ['include']).map((i) => table.flags.include(normalize(`${g.dependency!.installDir}/${i}`))) : []), ...((r?.source === 'source' ? r.recipe.provides.defines : undefined) ?? []).map(table.flags.define)];
-      sources.push({ origin: `dependency ${name} (${how})${chain}`, flags });
+    } else if (g.kind === 'dependency' && g.dependency !== undefined) {
+      const r = g.dependency.resolution;
+      const how = r.source === 'system' ? `system, pkg-config ${r.pkgConfig} ${r.version}` : r.source === 'source' ? `built from source: ${r.recipe.name} ${r.recipe.version}` : 'missing: its ifMissing settings';
+      // The same settings resolve gave the dependents.
+      sources.push({ origin: `dependency ${name} (${how})${chain}`, flags: render(dependencySettings(d as DependencyTarget, g.dependency)) });
     } else if (g.kind !== 'test') {
       sources.push({ origin: `public settings of ${name}${chain}`, flags: render(normalizeSettings((d as SettingsLike).public)) });
       for (const p of (d as SettingsLike).publicDeps ?? []) visit(typeof p === 'string' ? p : p.name, [name, ...via]);
@@ -94,7 +83,6 @@ type Settings = Parameters<typeof normalizeSettings>[0];
 type SettingsLike = ModelTarget & {
   readonly public?: Parameters<typeof normalizeSettings>[0];
   readonly publicDeps?: readonly (string | { readonly name: string })[];
-  readonly ifMissing?: Parameters<typeof normalizeSettings>[0];
 };
 
 /** ` (values from options a, b)` when a target's defines carry an option's current value. */

@@ -36,7 +36,7 @@ export interface PlanOptions {
   /** A linker for the compiler's `-fuse-ld=` (`lld`, `mold`); absent: the compiler's default. */
   readonly linker?: string;
   /** Cross-compiling: what dependency builds need to target it (configure --host, OpenSSL and CMake names). */
-  readonly cross?: DependencyBuildPlan['cross'];
+  readonly cross?: NonNullable<DependencyBuildPlan['cross']> & { readonly ranlib: readonly string[]; readonly strip: readonly string[] };
   /** Physical memory, for sizing the LTO link pool. */
   readonly memoryBytes?: number;
   /** The profile name, passed to `pogogen test` by the test edge. */
@@ -60,19 +60,7 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
   };
 
   const sanitize = table.flags.sanitize(profile.sanitize);
-  const profileCompile = [
-    ...profile.cflags,
-    ...(profile.march === undefined ? [] : [table.flags.march(profile.march)]),
-    ...(profile.mtune === undefined ? [] : [table.flags.mtune(profile.mtune)]),
-    // Split debug info needs debug info to split, whatever the profile's own flags say.
-    ...(profile.splitDebug && !profile.cflags.some((f) => /^-g(?!0)/.test(f)) ? table.flags.debug : []),
-    // Paths in debug info and __FILE__ become relative to the project, so checkouts build identical files.
-    ...(profile.reproducible ? [table.flags.filePrefixMap(graph.model.root, '.')] : []),
-    ...profile.defines.map(table.flags.define),
-    ...sanitize.compile,
-    ...(profile.lto ? table.flags.lto.compile : []),
-    ...(profile.coverage ? table.flags.coverage.compile : []),
-  ];
+  const profileCompile = profileCompileFlags(profile, table, graph.model.root);
   const profileLink = [
     ...(opts.linker === undefined ? [] : [`-fuse-ld=${opts.linker}`]),
     ...profile.ldflags,
@@ -269,8 +257,8 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
             strip: r.recipe.source.strip ?? 1,
             ...(r.recipe.source.treeSha256 === undefined ? {} : { treeSha256: r.recipe.source.treeSha256 }),
             cacheEntry: d.cacheEntry,
-            env: { CC: opts.toolchain.cc.join(' '), AR: ar.join(' '), ...(opts.cross === undefined ? {} : { RANLIB: `${opts.cross.triple}-ranlib`, STRIP: `${opts.cross.triple}-strip` }), CFLAGS: inherited.cflags.join(' '), LDFLAGS: inherited.ldflags.join(' ') },
-            ...(opts.cross === undefined ? {} : { cross: opts.cross }),
+            env: { CC: opts.toolchain.cc.join(' '), AR: ar.join(' '), ...(opts.cross === undefined ? {} : { RANLIB: opts.cross.ranlib.join(' '), STRIP: opts.cross.strip.join(' ') }), CFLAGS: inherited.cflags.join(' '), LDFLAGS: inherited.ldflags.join(' ') },
+            ...(opts.cross === undefined ? {} : { cross: { triple: opts.cross.triple, cmakeProcessor: opts.cross.cmakeProcessor, ...(opts.cross.opensslTarget === undefined ? {} : { opensslTarget: opts.cross.opensslTarget }) } }),
             jobs: opts.jobs ?? 2,
           },
         });
@@ -333,6 +321,23 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
 /** A path as a command argument: `-lead.c` would read as an option, `./-lead.c` cannot. */
 function argPath(p: string): string {
   return p.startsWith('-') ? `./${p}` : p;
+}
+
+/** The compile flags a profile adds to every compile of the project (explain traces them back to the profile). */
+export function profileCompileFlags(profile: Graph['model']['profile'], table: RuleTable, root: string): string[] {
+  return [
+    ...profile.cflags,
+    ...(profile.march === undefined ? [] : [table.flags.march(profile.march)]),
+    ...(profile.mtune === undefined ? [] : [table.flags.mtune(profile.mtune)]),
+    // Split debug info needs debug info to split, whatever the profile's own flags say.
+    ...(profile.splitDebug && !profile.cflags.some((f) => /^-g(?!0)/.test(f)) ? table.flags.debug : []),
+    // Paths in debug info and __FILE__ become relative to the project, so checkouts build identical files.
+    ...(profile.reproducible ? [table.flags.filePrefixMap(root, '.')] : []),
+    ...profile.defines.map(table.flags.define),
+    ...table.flags.sanitize(profile.sanitize).compile,
+    ...(profile.lto ? table.flags.lto.compile : []),
+    ...(profile.coverage ? table.flags.coverage.compile : []),
+  ];
 }
 
 /** An empty list shared by edges that have no such inputs (frozen: edges are never changed after planning). */

@@ -333,7 +333,7 @@ function linkInfo(
   return { libraries, ldflags: dedupe(all.ldflags), libs, needsRpath };
 }
 
-type DependencyTarget = Extract<ModelTarget, { kind: 'dependency' }>;
+export type DependencyTarget = Extract<ModelTarget, { kind: 'dependency' }>;
 
 /** Paths a source-built dependency installs, or the system / missing case with no files. */
 function dependencyInfo(t: DependencyTarget, resolution: DependencyResolution | undefined, outDir: string): DependencyInfo | undefined {
@@ -348,7 +348,7 @@ function dependencyInfo(t: DependencyTarget, resolution: DependencyResolution | 
 }
 
 /** What a dependency gives its dependents: compile and link settings from the recipe, pkg-config, or ifMissing. */
-function dependencySettings(t: DependencyTarget, info: DependencyInfo): NormalizedSettings {
+export function dependencySettings(t: DependencyTarget, info: DependencyInfo): NormalizedSettings {
   const r = info.resolution;
   if (r.source === 'missing') return normalizeSettings(t.ifMissing);
   if (r.source === 'system') return { ...emptySettings, cflags: r.cflags, ldflags: r.ldflags };
