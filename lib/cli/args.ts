@@ -284,3 +284,6 @@ export function splitWords(s: string | undefined): string[] {
   if (has) out.push(cur);
   return out;
 }
+
+/** The commands that look at the build the last generation wrote (lib/cli/insight.ts). */
+export const insightCommands: ReadonlySet<CliArgs['command']> = new Set(['report', 'explain', 'desc', 'docker']);

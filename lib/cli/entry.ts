@@ -1,5 +1,6 @@
 // The executable entry of the bundled CLI: answers an unchanged re-run from the fast-path record without loading
 // the pipeline, otherwise wires the runtime paths into main and exits with its code.
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { plainGeneration, upToDate } from './fastpath.ts';
 
@@ -12,11 +13,10 @@ if (root !== undefined && upToDate(root, argv, POGOGEN_VERSION, here)) {
   if (argv.includes('--verbose') || argv.includes('-v')) process.stderr.write(`pogogen: nothing changed since the last generation (${performance.now().toFixed(1)} ms)\n`);
   process.exitCode = 0;
 } else {
-  // The pipeline (zod, globbing, the writers) loads only when there is work to do.
+  const apiEntry = fileURLToPath(new URL('./index.js', import.meta.url));
+  // A generation bundles build.pogo.ts first: esbuild (another process) starts now and runs while the pipeline
+  // (zod, globbing, the writers) loads, which it does only when there is work to do.
+  if (root !== undefined) (await import('../load/load.ts')).preload(path.join(root, 'build.pogo.ts'), { cacheDir: path.join(root, 'out', '.pogogen', 'load'), apiEntry });
   const { main } = await import('./main.ts');
-  process.exitCode = await main(argv, {
-    version: POGOGEN_VERSION,
-    apiEntry: fileURLToPath(new URL('./index.js', import.meta.url)),
-    self: [process.execPath, here],
-  });
+  process.exitCode = await main(argv, { version: POGOGEN_VERSION, apiEntry, self: [process.execPath, here] });
 }

@@ -25,8 +25,6 @@ export interface Generated {
   readonly toolchain: ProbedToolchain;
 }
 
-export const insightCommands: ReadonlySet<CliArgs['command']> = new Set(['report', 'explain', 'desc', 'docker']);
-
 export async function insightCommand(args: CliArgs, gen: Generated, io: Io): Promise<number> {
   switch (args.command) {
     case 'report':

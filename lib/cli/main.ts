@@ -6,13 +6,13 @@ import path from 'node:path';
 import { LoadError, loadDescription } from '../load/load.ts';
 import type { Platform } from '../model/api.ts';
 import { DiagnosticsError, formatDiagnostic, type Diagnostic } from '../model/diagnostics.ts';
-import { validate } from '../model/validate.ts';
+import { placeText, validate } from '../model/validate.ts';
 import { resolve } from '../resolve/resolve.ts';
 import { plan } from '../plan/plan.ts';
 import { writeNinja } from '../backends/ninja/write.ts';
 import { writeCompdb } from '../backends/compdb/write.ts';
 import { checkMakePaths, makeStamp, writeMake } from '../backends/make/write.ts';
-import { parseArgs, splitWords, usage, UsageError, type CliArgs } from './args.ts';
+import { insightCommands, parseArgs, splitWords, usage, UsageError, type CliArgs } from './args.ts';
 import { findNinja, probeCompiler, ProbeError, which } from './probe.ts';
 import { writeIfChanged, writeTouch } from './write.ts';
 import os from 'node:os';
@@ -21,18 +21,13 @@ import type { RecipeInput } from '../model/schema.ts';
 import { inheritedFlags, type DependencyBuildPlan } from '../plan/deps.ts';
 import { dependencyKey } from '../deps/key.ts';
 import { defaultCacheDir } from '../deps/built.ts';
-import { fetchArchive } from '../deps/index.ts';
 import { progressBar } from './progress.ts';
 import { defaultInstallDirs, type InstallManifest, type TestManifest } from '../plan/install.ts';
-import { describeInstall, install } from './install.ts';
-import { collect as pgoCollect, train as pgoTrain } from './pgo.ts';
 import { forget, plainGeneration, record } from './fastpath.ts';
-import { runTests, toJunit, toTap } from './testrun.ts';
 import { formatLock, parseLock, updateLock } from '../deps/lock.ts';
 import { selectDependencies } from '../deps/select.ts';
-import { runPhase, StepError, type Phase } from '../deps/steps.ts';
-import { insightCommand, insightCommands, type Io } from './insight.ts';
-import { initCommand } from './init.ts';
+import type { Phase } from '../deps/steps.ts';
+import type { Io } from './insight.ts';
 import { loadToolchain, type CrossToolchain } from '../../rules/toolchains.ts';
 
 export interface Runtime {
@@ -114,7 +109,8 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   const file = path.join(root, 'build.pogo.ts');
   const stateDir = path.join(root, 'out', '.pogogen');
   if (args.command === 'build') return build(args, rt, io, root);
-  if (args.command === 'init') return initCommand(args, root, io);
+  // Commands other than generating load their code when used: a plain generation never compiles it.
+  if (args.command === 'init') return (await import('./init.ts')).initCommand(args, root, io);
   if (insightCommands.has(args.command) && !args.profileGiven) {
     // report, explain, desc and docker look at the build the last generation wrote: its profile, options,
     // launcher, linker and recorded environment, so that generating again here rewrites nothing.
@@ -140,13 +136,14 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
       io.err('pogogen: pgo needs train|collect and a plan file (run by ninja)\n');
       return 2;
     }
-    const problem = what === 'train' ? pgoTrain(file) : pgoCollect(file);
+    const pgo = await import('./pgo.ts');
+    const problem = what === 'train' ? pgo.train(file) : pgo.collect(file);
     if (problem !== undefined) io.err(`pogogen: error: PGO ${problem}\n`);
     return problem === undefined ? 0 : 1;
   }
   if (args.command === 'install-files') {
     const manifest = JSON.parse(fs.readFileSync(path.resolve(root, args.rest[0] ?? ''), 'utf8')) as InstallManifest;
-    install(manifest, root, process.env.DESTDIR ?? '', (line) => io.out(`${line}\n`));
+    (await import('./install.ts')).install(manifest, root, process.env.DESTDIR ?? '', (line) => io.out(`${line}\n`));
     return 0;
   }
   if (args.command === 'install' || args.command === 'test') {
@@ -157,7 +154,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     if (args.command === 'install') {
       if (args.dryRun) {
         const manifest = JSON.parse(fs.readFileSync(path.join(root, outDir, 'install.json'), 'utf8')) as InstallManifest;
-        for (const line of describeInstall(manifest, process.env.DESTDIR ?? '')) io.out(`${line}\n`);
+        for (const line of (await import('./install.ts')).describeInstall(manifest, process.env.DESTDIR ?? '')) io.out(`${line}\n`);
         return 0;
       }
       return build({ ...args, command: 'build', rest: ['install'] }, rt, io, root, true);
@@ -171,15 +168,18 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   const ccEnv = process.env.CC;
   // CC wins (a wrapper, another version); otherwise the cross toolchain's compiler, else cc.
   const cc = ccEnv !== undefined && ccEnv.trim() !== '' ? splitWords(ccEnv) : cross !== undefined ? [...cross.cc] : ['cc'];
-  const toolchain = probeCompiler(cc, path.join(stateDir, 'toolchain.json'), log);
+  // esbuild (when the description changed) runs while the compiler is probed: two processes, two cores.
+  const loading = loadDescription(file, { cacheDir: path.join(stateDir, 'load'), apiEntry: rt.apiEntry });
+  loading.catch(() => {}); // awaited below, after the probe, whose error comes first
+  const toolchain = probeCompiler(cc, path.join(defaultCacheDir(), 'toolchains'), log);
   log(`compiler: ${toolchain.family} ${toolchain.version} (${toolchain.cc.join(' ')})`);
 
-  const loaded = await loadDescription(file, { cacheDir: path.join(stateDir, 'load'), apiEntry: rt.apiEntry });
+  const loaded = await loading;
   log(`${loaded.cached ? 'loaded from the cache' : 'bundled with esbuild'}: ${loaded.files.map((f) => relTo(root, f)).join(', ')}`);
   const texts = new Map(loaded.files.map((f) => [f, fs.readFileSync(f, 'utf8')]));
   const model = validate(loaded.value, {
     root,
-    src: { main: file, texts },
+    src: { main: file, texts, frameOf: loaded.frameOf },
     profile: args.profile,
     defines: args.defines,
     toolchain,
@@ -205,6 +205,8 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   const pinOf = (t: { recipe?: RecipeInput }): { urls: string[]; sha256: string; name: string } => ({ urls: [...t.recipe!.source.urls], sha256: t.recipe!.source.sha256, name: t.recipe!.name });
   const progress = process.stderr.isTTY ? progressBar(process.stderr) : undefined;
   const fetchOpts = { cacheDir, offline: args.offline, log, ...(progress === undefined ? {} : { progress }) };
+  // The network and archive code loads only when a dependency's archive is asked for.
+  const fetchArchive: typeof import('../deps/fetch.ts').fetchArchive = async (pin, opts) => (await import('../deps/fetch.ts')).fetchArchive(pin, opts);
   if (args.command === 'fetch') {
     let n = 0;
     for (const t of model.targets) {
@@ -309,9 +311,9 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   }
   log(written.length === 0 ? 'all files up to date' : `wrote ${written.join(', ')}`);
 
-  if (insightCommands.has(args.command)) return insightCommand(args, { root, model, graph, steps, toolchain }, io);
+  if (insightCommands.has(args.command)) return (await import('./insight.ts')).insightCommand(args, { root, model, graph, steps, toolchain }, io);
   if (args.command === 'targets' && args.json) {
-    io.out(`${JSON.stringify(graph.targets.map((t) => ({ name: t.name, kind: t.kind, output: t.output ?? null, outputs: t.outputs, deps: t.deps, declared: t.line === undefined ? t.file : `${t.file}:${t.line}` })), null, 2)}\n`);
+    io.out(`${JSON.stringify(graph.targets.map((t) => ({ name: t.name, kind: t.kind, output: t.output ?? null, outputs: t.outputs, deps: t.deps, declared: placeText(t.where()) })), null, 2)}\n`);
     return 0;
   }
   if (args.command === 'targets') {
@@ -396,6 +398,7 @@ async function testCommand(args: CliArgs, rt: Runtime, io: Io, root: string, out
     // Scripts that run target programs prefix them with it (shell word splitting: $POGOGEN_EMULATOR prog ...).
     process.env.POGOGEN_EMULATOR = emulator.join(' ');
   }
+  const { runTests, toJunit, toTap } = await import('./testrun.ts');
   const results = await runTests(manifest, { jobs, suites: args.suites, repeat: args.repeat, wrapper: args.wrapper === undefined ? [] : splitWords(args.wrapper), emulator, say: (l) => io.out(`${l}\n`) });
   const logDir = path.join(root, outDir, 'testlog');
   writeIfChanged(path.join(logDir, 'results.tap'), toTap(results));
@@ -436,10 +439,10 @@ async function depStep(args: CliArgs, io: Io): Promise<number> {
   }
   const depPlan = JSON.parse(fs.readFileSync(planFile, 'utf8')) as DependencyBuildPlan;
   try {
-    await runPhase(phase as Phase, depPlan);
+    await (await import('../deps/steps.ts')).runPhase(phase as Phase, depPlan);
     return 0;
   } catch (err) {
-    if (!(err instanceof StepError) && !(err instanceof Error && err.name === 'ExtractError')) throw err;
+    if (!(err instanceof Error && (err.name === 'StepError' || err.name === 'ExtractError'))) throw err;
     io.err(`pogogen: error: ${err.message}\n`);
     return 1;
   }

@@ -1,6 +1,7 @@
 // Finding out which C compiler `CC` names (family and version) once, cached by the compiler binary's identity,
 // and locating the tools that go with it (LTO archiver, ninja).
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -33,16 +34,23 @@ function isExecutable(p: string): boolean {
 
 export class ProbeError extends Error {}
 
+/** Bump when the probed facts change shape, so older cache files are not read. */
+const PROBE_VERSION = 1;
+
 /**
  * Family and version of the compiler `cc` (argv, e.g. ['gcc'] or ['ccache', 'clang']). The answer is cached in
- * `cacheFile` keyed by the binary's path, size and mtime, so a re-run spawns nothing.
+ * `cacheDir` (the user's pogogen cache: a compiler is the same for every project and build directory) under the
+ * hash of the command, the binary's real path, size and mtime and PATH, as ccache checks a compiler: a generation
+ * from a clean tree spawns nothing, and an upgraded compiler is probed again.
  */
-export function probeCompiler(cc: readonly string[], cacheFile: string, log: (line: string) => void): ProbedToolchain {
+export function probeCompiler(cc: readonly string[], cacheDir: string, log: (line: string) => void): ProbedToolchain {
   const exe = which(cc[0]!);
   if (exe === undefined) throw new ProbeError(`C compiler "${cc.join(' ')}" not found on PATH`);
   const compilerExe = cc.length > 1 ? (which(cc[cc.length - 1]!) ?? exe) : exe;
-  const st = fs.statSync(fs.realpathSync(compilerExe));
-  const key = JSON.stringify([cc, compilerExe, st.size, st.mtimeMs, process.env.PATH]);
+  const real = fs.realpathSync(compilerExe);
+  const st = fs.statSync(real);
+  const key = JSON.stringify([PROBE_VERSION, cc, compilerExe, real, st.size, st.mtimeMs, process.env.PATH]);
+  const cacheFile = path.join(cacheDir, `${createHash('sha256').update(key).digest('hex').slice(0, 32)}.json`);
   try {
     const cached = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as { key: string; toolchain: ProbedToolchain };
     if (cached.key === key) return cached.toolchain;
@@ -71,9 +79,14 @@ export function probeCompiler(cc: readonly string[], cacheFile: string, log: (li
   } else {
     throw new ProbeError(`C compiler "${cc.join(' ')}" is neither gcc nor clang; pogogen has rules for those two`);
   }
-  fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
-  fs.writeFileSync(`${cacheFile}.tmp`, JSON.stringify({ key, toolchain }));
-  fs.renameSync(`${cacheFile}.tmp`, cacheFile);
+  try {
+    fs.mkdirSync(cacheDir, { recursive: true });
+    const tmp = `${cacheFile}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify({ key, toolchain }));
+    fs.renameSync(tmp, cacheFile);
+  } catch {
+    // A read-only cache only costs the next run a probe.
+  }
   return toolchain;
 }
 

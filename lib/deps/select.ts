@@ -87,7 +87,7 @@ export async function selectDependencies(model: Model, opts: SelectOptions): Pro
     } else reasons.push('disabled');
     if (chosen === undefined) {
       if (feature === 'enabled') {
-        out.diagnostics.push({ file: t.file, ...(t.line === undefined ? {} : { line: t.line }), path: t.fieldPath, message: `dependency "${t.name}" is required but not available: ${reasons.join('; ')}`, help: 'install it (e.g. the -dev package), give it a recipe, or make it optional with feature: \'auto\'' });
+        out.diagnostics.push({ ...t.where(), path: t.fieldPath, message: `dependency "${t.name}" is required but not available: ${reasons.join('; ')}`, help: 'install it (e.g. the -dev package), give it a recipe, or make it optional with feature: \'auto\'' });
         continue;
       }
       chosen = { source: 'missing', why: reasons.join('; ') };

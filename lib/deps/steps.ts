@@ -7,7 +7,9 @@ import type { DependencyBuildPlan } from '../plan/deps.ts';
 import { keepUnchangedTimes, restoreEntry, storeEntry, verifyEntry } from './built.ts';
 import { extractArchive } from './extract.ts';
 
-export class StepError extends Error {}
+export class StepError extends Error {
+  override name = 'StepError';
+}
 
 export type Phase = 'extract' | 'configure' | 'headers' | 'build' | 'install' | 'restore';
 

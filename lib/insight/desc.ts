@@ -3,6 +3,7 @@
 // --json and as text for people.
 import { expand, type Steps } from '../plan/steps.ts';
 import type { Graph, GraphTarget } from '../resolve/graph.ts';
+import { placeText } from '../model/validate.ts';
 import { shell } from '../backends/shell.ts';
 
 export interface Description {
@@ -41,7 +42,7 @@ export function describe(graph: Graph, steps: Steps, t: GraphTarget): Descriptio
   return {
     name: t.name,
     kind: t.kind,
-    declared: t.line === undefined ? t.file : `${t.file}:${t.line}`,
+    declared: placeText(t.where()),
     deps: t.deps,
     outputs: t.outputs.length > 0 ? t.outputs : steps.aliases.find((a) => a.name === t.name)?.outputs ?? [],
     ...(c === undefined

@@ -1,6 +1,6 @@
 // Running esbuild on a description, through its native binary when installed (a spawn costs ~15 ms, loading the JS
 // API ~70 ms) or else its JS API, both with the same options and both reporting the input graph or the first error.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -10,6 +10,8 @@ export interface EsbuildJob {
   readonly entry: string;
   readonly apiEntry: string;
   readonly outfile: string;
+  /** Also write `<outfile>.map` (the code itself is the same byte for byte, with no sourceMappingURL comment). */
+  readonly sourcemap?: boolean;
 }
 
 /** esbuild's metafile inputs: path relative to the entry's directory → what that file imports. */
@@ -27,9 +29,9 @@ export interface EsbuildError {
 export type EsbuildResult = { readonly ok: true; readonly inputs: InputGraph } | { readonly ok: false; readonly error: EsbuildError };
 
 // One option set for both ways of running esbuild. Node packages stay imports (resolved from the output file's
-// directory at run time); everything local is bundled, and the inline source map lets stack traces name the
-// original files: its `sources` are relative to the output file, which therefore must not move to another directory.
-const options = { bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', sourcemap: 'inline' } as const;
+// directory at run time); everything local is bundled. No source map by default: one is made only when a
+// diagnostic needs an original line (its `sources` are relative to the output file's directory).
+const options = { bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external' } as const;
 
 /** The native esbuild binary that the installed esbuild package would itself use, if present. */
 export function nativeBinary(): string | undefined {
@@ -44,50 +46,88 @@ export function nativeBinary(): string | undefined {
 /** Bundles `job.entry` into `job.outfile`; `via` is for tests, which compare the two ways. */
 export async function runEsbuild(job: EsbuildJob, via: 'binary' | 'api' = 'binary'): Promise<EsbuildResult> {
   const binary = via === 'binary' ? nativeBinary() : undefined;
-  const result = binary === undefined ? undefined : viaBinary(binary, job);
+  const result = binary === undefined ? undefined : await viaBinary(binary, job);
   return result ?? viaApi(job);
 }
 
-/** undefined when the binary could not be run at all (then the JS API is tried). */
-function viaBinary(binary: string, job: EsbuildJob): EsbuildResult | undefined {
-  const metafile = `${job.outfile}.meta.json`;
-  const args = [
+/** The same, blocking: for the source map a diagnostic asks for in the middle of validation. */
+export function runEsbuildSync(job: EsbuildJob): EsbuildResult {
+  const binary = nativeBinary();
+  if (binary !== undefined) {
+    const r = spawnSync(binary, binaryArgs(job), { cwd: path.dirname(job.entry), encoding: 'utf8' });
+    if (r.error === undefined) return binaryResult(job, r.status, r.signal, r.stderr);
+  }
+  const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
+  try {
+    return { ok: true, inputs: esbuild.buildSync(apiOptions(job)).metafile.inputs };
+  } catch (err) {
+    return apiError(err);
+  }
+}
+
+function binaryArgs(job: EsbuildJob): string[] {
+  return [
     job.entry,
     ...Object.entries(options).map(([k, v]) => (v === true ? `--${k}` : `--${k}=${v}`)),
+    ...(job.sourcemap === true ? ['--sourcemap=external'] : []),
     `--alias:pogogen=${job.apiEntry}`,
     `--outfile=${job.outfile}`,
-    `--metafile=${metafile}`,
+    `--metafile=${job.outfile}.meta.json`,
     '--log-level=error',
     '--color=false',
   ];
+}
+
+function binaryResult(job: EsbuildJob, status: number | null, signal: NodeJS.Signals | null, stderr: string): EsbuildResult {
+  const metafile = `${job.outfile}.meta.json`;
   try {
-    const r = spawnSync(binary, args, { cwd: path.dirname(job.entry), encoding: 'utf8' });
-    if (r.error !== undefined) return undefined;
-    if (r.status !== 0) return { ok: false, error: parseStderr(r.stderr) ?? { text: r.stderr.trim() || `esbuild failed (${r.signal ?? `exit ${r.status}`})` } };
+    if (status !== 0) return { ok: false, error: parseStderr(stderr) ?? { text: stderr.trim() || `esbuild failed (${signal ?? `exit ${status}`})` } };
     return { ok: true, inputs: (JSON.parse(fs.readFileSync(metafile, 'utf8')) as { inputs: InputGraph }).inputs };
   } finally {
     fs.rmSync(metafile, { force: true });
   }
 }
 
+/**
+ * undefined when the binary could not be run at all (then the JS API is tried). Not blocking: the caller probes
+ * the compiler meanwhile, on the other core.
+ */
+function viaBinary(binary: string, job: EsbuildJob): Promise<EsbuildResult | undefined> {
+  return new Promise((done) => {
+    const child = spawn(binary, binaryArgs(job), { cwd: path.dirname(job.entry), stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', () => done(undefined));
+    child.on('close', (status, signal) => done(binaryResult(job, status, signal, stderr)));
+  });
+}
+
+function apiOptions(job: EsbuildJob) {
+  return {
+    ...options,
+    ...(job.sourcemap === true ? { sourcemap: 'external' as const } : {}),
+    entryPoints: [job.entry],
+    absWorkingDir: path.dirname(job.entry),
+    alias: { pogogen: job.apiEntry },
+    outfile: job.outfile,
+    metafile: true as const,
+    logLevel: 'silent' as const,
+  };
+}
+
+function apiError(err: unknown): EsbuildResult {
+  const first = (err as { errors?: { text: string; location: { file: string; line: number; column: number; lineText: string } | null }[] }).errors?.[0];
+  if (first === undefined) throw err;
+  const at = first.location;
+  return { ok: false, error: at === null ? { text: first.text } : { text: first.text, file: at.file, line: at.line, column: at.column, lineText: at.lineText } };
+}
+
 async function viaApi(job: EsbuildJob): Promise<EsbuildResult> {
   const esbuild = await import('esbuild');
   try {
-    const r = await esbuild.build({
-      ...options,
-      entryPoints: [job.entry],
-      absWorkingDir: path.dirname(job.entry),
-      alias: { pogogen: job.apiEntry },
-      outfile: job.outfile,
-      metafile: true,
-      logLevel: 'silent',
-    });
-    return { ok: true, inputs: r.metafile.inputs };
+    return { ok: true, inputs: (await esbuild.build(apiOptions(job))).metafile.inputs };
   } catch (err) {
-    const first = (err as { errors?: { text: string; location: { file: string; line: number; column: number; lineText: string } | null }[] }).errors?.[0];
-    if (first === undefined) throw err;
-    const at = first.location;
-    return { ok: false, error: at === null ? { text: first.text } : { text: first.text, file: at.file, line: at.line, column: at.column, lineText: at.lineText } };
+    return apiError(err);
   }
 }
 

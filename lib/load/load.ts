@@ -1,11 +1,12 @@
 // Turning build.pogo.ts (and the local files it imports) into a value and the list of files it read: bundled by
-// esbuild, cached by content so an unchanged description loads without running esbuild, and imported with source
-// maps on so that errors point at the original files and lines.
+// esbuild, cached by content so an unchanged description loads without running esbuild, and imported without a
+// source map: positions in the bundle are mapped back to the original files only when an error needs a line.
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { runEsbuild, type EsbuildError, type InputGraph } from './esbuild.ts';
+import { runEsbuild, runEsbuildSync, type EsbuildError, type InputGraph } from './esbuild.ts';
+import { decodeMappings, originalPosition } from './sourcemap.ts';
 
 export interface Loaded {
   /** The description's default export. */
@@ -14,7 +15,19 @@ export interface Loaded {
   readonly files: string[];
   /** True when the bundle came from the cache (esbuild was not run). */
   readonly cached: boolean;
+  /** Where something the description threw, or a helper recorded, came from in its original files. */
+  readonly frameOf: FrameOf;
 }
+
+/** 1-based line and column in one of the description's files. */
+export interface Frame {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** The first stack frame of an Error (thrown, or recorded by a helper) inside the description's own files. */
+export type FrameOf = (err: unknown) => Frame | undefined;
 
 export class LoadError extends Error {
   constructor(
@@ -30,7 +43,7 @@ export class LoadError extends Error {
 }
 
 /** Bump when the bundle or the manifest changes shape, so that older cache entries are not reused. */
-const LOADER_VERSION = '2';
+const LOADER_VERSION = '3';
 
 /** Cache files not written for this long are removed whenever a new entry is written (each edit of build.pogo.ts makes one). */
 const KEEP_MS = 24 * 60 * 60 * 1000;
@@ -55,7 +68,28 @@ interface Options {
 
 const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
 
-export async function loadDescription(file: string, opts: Options): Promise<Loaded> {
+/** Bundles started ahead of loadDescription, by `file\0cacheDir\0apiEntry`. */
+const started = new Map<string, Promise<Bundled>>();
+
+interface Bundled {
+  readonly entry: string;
+  readonly cacheDir: string;
+  readonly manifest: Manifest;
+  readonly hit: boolean;
+}
+
+/**
+ * Starts finding or making the bundle of `file` now, so that esbuild runs while the caller loads the rest of the
+ * pipeline; loadDescription with the same arguments then takes it over. Errors surface there.
+ */
+export function preload(file: string, opts: Options): void {
+  const p = bundleOf(file, opts);
+  p.catch(() => {});
+  started.set([file, opts.cacheDir, opts.apiEntry].join('\0'), p);
+}
+
+/** The cached bundle of `file` when its inputs are unchanged, else a new one from esbuild. */
+async function bundleOf(file: string, opts: Options): Promise<Bundled> {
   // Real paths throughout, because esbuild resolves symlinks and Node imports a module by its real path: the files
   // listed, esbuild's relative paths and the source map's `sources` (relative to the bundle) then all agree.
   let entry: string;
@@ -72,20 +106,112 @@ export async function loadDescription(file: string, opts: Options): Promise<Load
   const key = sha256([LOADER_VERSION, entry, text, opts.apiEntry].join('\0'));
   const hit = readEntry(cacheDir, key);
   const manifest = hit ?? (await bundle(entry, key, cacheDir, opts.apiEntry));
+  return { entry, cacheDir, manifest, hit: hit !== undefined };
+}
 
-  // Before the import, so that stack traces of anything the description throws, now or when pogogen later calls a
-  // function it exported, name the original .ts files and lines instead of the bundle.
-  process.setSourceMapsEnabled(true);
+export async function loadDescription(file: string, opts: Options): Promise<Loaded> {
+  const id = [file, opts.cacheDir, opts.apiEntry].join('\0');
+  const pending = started.get(id);
+  started.delete(id);
+  const { entry, cacheDir, manifest, hit } = await (pending ?? bundleOf(file, opts));
+  const bundlePath = path.join(cacheDir, manifest.bundle);
+  const frameOf = framesIn(manifest.files, bundlePath, () => sourceMap(entry, opts.apiEntry, bundlePath, manifest.bundleSha256));
+
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(path.join(cacheDir, manifest.bundle)).href)) as Record<string, unknown>;
+    mod = (await import(pathToFileURL(bundlePath).href)) as Record<string, unknown>;
   } catch (err) {
-    const at = errorLocation(err, manifest.files);
+    const at = frameOf(err);
     const message = `${path.basename(file)} threw while loading: ${err instanceof Error ? err.message : String(err)}`;
     throw at === undefined ? new LoadError(message, entry) : new LoadError(message, at.file, at.line, at.column, lineOf(at.file, at.line));
   }
   if (mod.default === undefined) throw new LoadError(`${path.basename(file)} has no default export: it must \`export default defineBuild({...})\``, entry);
-  return { value: mod.default, files: manifest.files, cached: hit !== undefined };
+  return { value: mod.default, files: manifest.files, cached: hit, frameOf };
+}
+
+/** A bundle's source map, decoded: original file of each source index, and the segments of each bundle line. */
+export interface DecodedMap {
+  readonly sources: readonly string[];
+  readonly lines: readonly Int32Array[];
+}
+
+/**
+ * The source map of `bundlePath`, made on first need by running esbuild again with a map (its code is the same
+ * byte for byte, which is checked) and kept beside the bundle; undefined when that is not possible, e.g. because
+ * an imported file changed since.
+ */
+function sourceMap(entry: string, apiEntry: string, bundlePath: string, bundleSha256: string): DecodedMap | undefined {
+  const mapFile = `${bundlePath}.map`;
+  const dir = path.dirname(bundlePath);
+  try {
+    if (!fs.existsSync(mapFile)) {
+      const tmp = `${bundlePath}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+      try {
+        const r = runEsbuildSync({ entry, apiEntry, outfile: tmp, sourcemap: true });
+        if (!r.ok || sha256(fs.readFileSync(tmp)) !== bundleSha256) return undefined;
+        fs.renameSync(`${tmp}.map`, mapFile);
+      } finally {
+        fs.rmSync(tmp, { force: true });
+        fs.rmSync(`${tmp}.map`, { force: true });
+      }
+    }
+    const raw = JSON.parse(fs.readFileSync(mapFile, 'utf8')) as { sources?: unknown; mappings?: unknown };
+    if (!Array.isArray(raw.sources) || typeof raw.mappings !== 'string') return undefined;
+    return { sources: raw.sources.map((s) => path.resolve(dir, String(s))), lines: decodeMappings(raw.mappings) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Finds the first frame of an Error's stack that lies in one of `files`: frames in the bundle (named by path or by
+ * file URL, as Node prints them) through the source map, which `getMap` makes once, on first need; frames naming
+ * one of the files directly as they are.
+ */
+export function framesIn(files: readonly string[], bundlePath: string, getMap: () => DecodedMap | undefined): FrameOf {
+  let map: DecodedMap | undefined | null;
+  const bundleNames = [bundlePath, pathToFileURL(bundlePath).href];
+  const wanted = new Set(files);
+  const direct = files.flatMap((f) => [
+    { file: f, name: f },
+    { file: f, name: pathToFileURL(f).href },
+  ]);
+  return (err) => {
+    let stack: unknown;
+    try {
+      // User code threw it, or can reach the Error a helper recorded: `stack` may be a throwing getter or a number.
+      stack = err instanceof Error ? err.stack : undefined;
+    } catch {
+      return undefined;
+    }
+    if (typeof stack !== 'string') return undefined;
+    for (const frame of stack.split('\n')) {
+      if (!/^\s+at /.test(frame)) continue;
+      for (const name of bundleNames) {
+        const at = positionAfter(frame, name);
+        if (at === undefined) continue;
+        map ??= getMap() ?? null;
+        const o = map === null ? undefined : originalPosition(map.lines, at.line - 1, at.column - 1);
+        const file = o === undefined ? undefined : map?.sources[o.source];
+        if (o !== undefined && file !== undefined && wanted.has(file)) return { file, line: o.line + 1, column: o.column + 1 };
+      }
+      for (const { file, name } of direct) {
+        const at = positionAfter(frame, name);
+        if (at !== undefined) return { file, ...at };
+      }
+    }
+    return undefined;
+  };
+}
+
+/** `line:column` right after `name:` in a stack frame, where `name` starts the location (after a space or `(`). */
+function positionAfter(frame: string, name: string): { line: number; column: number } | undefined {
+  for (let i = frame.indexOf(`${name}:`); i >= 0; i = frame.indexOf(`${name}:`, i + 1)) {
+    if (frame[i - 1] !== ' ' && frame[i - 1] !== '(') continue;
+    const m = /^(\d+):(\d+)/.exec(frame.slice(i + name.length + 1));
+    if (m !== null) return { line: Number(m[1]), column: Number(m[2]) };
+  }
+  return undefined;
 }
 
 /** The manifest of cache entry `key` if its bundle and every input still have their recorded hashes; any doubt is a miss. */
@@ -135,7 +261,7 @@ async function bundle(entry: string, key: string, cacheDir: string, apiEntry: st
     fs.renameSync(tmp, path.join(cacheDir, manifest.bundle));
     fs.writeFileSync(tmp, JSON.stringify(manifest));
     fs.renameSync(tmp, path.join(cacheDir, `${key}.json`));
-    prune(cacheDir, new Set([manifest.bundle, `${key}.json`]));
+    prune(cacheDir, new Set([manifest.bundle, `${manifest.bundle}.map`, `${key}.json`]));
     return manifest;
   } finally {
     fs.rmSync(tmp, { force: true });
@@ -198,28 +324,4 @@ function lineOf(file: string, line: number): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/**
- * The first stack frame of `err` inside one of `files` (the description's own sources), as source-mapped by Node:
- * `    at fn (/abs/build.pogo.ts:5:9)` or `    at file:///abs/build.pogo.ts:5:9`.
- */
-export function errorLocation(err: unknown, files: readonly string[]): { file: string; line: number; column: number } | undefined {
-  const stack = err instanceof Error ? err.stack : undefined;
-  if (stack === undefined) return undefined;
-  const names = files.flatMap((file) => [
-    { file, name: file },
-    { file, name: pathToFileURL(file).href },
-  ]);
-  for (const frame of stack.split('\n')) {
-    if (!/^\s+at /.test(frame)) continue;
-    for (const { file, name } of names) {
-      for (let i = frame.indexOf(`${name}:`); i >= 0; i = frame.indexOf(`${name}:`, i + 1)) {
-        if (frame[i - 1] !== ' ' && frame[i - 1] !== '(') continue;
-        const m = /^(\d+):(\d+)/.exec(frame.slice(i + name.length + 1));
-        if (m !== null) return { file, line: Number(m[1]), column: Number(m[2]) };
-      }
-    }
-  }
-  return undefined;
 }

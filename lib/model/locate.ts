@@ -7,6 +7,8 @@ export interface SourceTexts {
   readonly main: string;
   /** Every file the description read, absolute path → text. */
   readonly texts: ReadonlyMap<string, string>;
+  /** The loader's mapping of an Error's stack to the description's files (through the bundle's source map). */
+  readonly frameOf?: (err: unknown) => Location | undefined;
 }
 
 export interface Location {
@@ -15,25 +17,10 @@ export interface Location {
   readonly column?: number;
 }
 
-const frame = /\(?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?\s*$/;
-
 /** The first stack frame of `err` that lies in one of the description's files. */
 export function frameIn(err: unknown, src: SourceTexts): Location | undefined {
-  let stack: unknown;
-  try {
-    // User code threw it, or can reach the Error a helper recorded: `stack` may be a throwing getter or a number.
-    stack = err instanceof Error ? err.stack : undefined;
-  } catch {
-    return undefined;
-  }
-  if (typeof stack !== 'string') return undefined;
-  for (const lineText of stack.split('\n').slice(1)) {
-    const m = frame.exec(lineText);
-    if (m === null) continue;
-    const file = m[1]!.startsWith('file://') ? decodeURIComponent(m[1]!.slice(7)) : m[1]!;
-    if (src.texts.has(file)) return { file, line: Number(m[2]), column: Number(m[3]) };
-  }
-  return undefined;
+  const at = src.frameOf?.(err);
+  return at !== undefined && src.texts.has(at.file) ? at : undefined;
 }
 
 /**

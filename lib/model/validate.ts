@@ -1,6 +1,6 @@
 // Turning the loaded description into a Model: schema checks, options from -D, the profile, and the targets the
 // description's function returns; every problem becomes a Diagnostic, all are reported together.
-import type { z } from 'zod';
+import type { $ZodIssue } from 'zod/v4/core';
 import type { CompilerFamily, Platform } from './api.ts';
 import { closest, DiagnosticsError, fieldPath, repr, type Diagnostic } from './diagnostics.ts';
 import { frameIn, locate, type SourceTexts } from './locate.ts';
@@ -15,13 +15,27 @@ export interface NormalizedSettings {
   readonly libs: readonly string[];
 }
 
+/** Where a target was declared: a file relative to the project where possible, and its line when found. */
+export interface Place {
+  readonly file: string;
+  readonly line?: number;
+}
+
+/** `file:line`, or the file alone when the line was not found. */
+export function placeText(p: Place): string {
+  return p.line === undefined ? p.file : `${p.file}:${p.line}`;
+}
+
 /** A validated target with where it came from, for diagnostics in later layers. */
 export type ModelTarget = TargetInput & {
   readonly fieldPath: string;
   /** The same path as segments, for Model.locate. */
   readonly segments: readonly PropertyKey[];
-  readonly line?: number;
-  readonly file: string;
+  /**
+   * Where it was declared, found on first call: reading a helper's call site formats a stack through the source
+   * map, which only a diagnostic (or `desc`, `targets --json`) needs, and costs for every one of 1,000 targets.
+   */
+  readonly where: () => Place;
 };
 
 export interface Toolchain {
@@ -125,7 +139,7 @@ function validateValue(value: unknown, opts: ValidateOptions): Model {
   };
   // A list of 50,000 wrong entries is one mistake: report the first ones, count the rest (locating each costs too).
   let unreported = 0;
-  const zodDiags = (root: unknown, prefix: readonly PropertyKey[], issues: readonly z.core.$ZodIssue[]): void => {
+  const zodDiags = (root: unknown, prefix: readonly PropertyKey[], issues: readonly $ZodIssue[]): void => {
     for (const issue of issues) {
       if (diags.length >= MAX_DIAGNOSTICS) {
         unreported++;
@@ -232,11 +246,19 @@ function validateValue(value: unknown, opts: ValidateOptions): Model {
       zodDiags(root, path, r.error.issues);
       return;
     }
-    const loc = locate(root, path, src);
-    const mt: ModelTarget = { ...r.data, fieldPath: fieldPath(path), segments: path, file: rel(loc?.file ?? src.main), ...(loc === undefined ? {} : { line: loc.line }) };
+    let place: Place | undefined;
+    const where = (): Place => {
+      if (place === undefined) {
+        const loc = locate(root, path, src);
+        place = { file: rel(loc?.file ?? src.main), ...(loc === undefined ? {} : { line: loc.line }) };
+      }
+      return place;
+    };
+    const mt: ModelTarget = { ...r.data, fieldPath: fieldPath(path), segments: path, where };
     const prev = byName.get(mt.name);
     if (prev !== undefined) {
-      diags.push(at(root, [...path, 'name'], `two targets are named "${mt.name}"`, `the other one is ${prev.fieldPath}${prev.line === undefined ? '' : ` (${prev.file}:${prev.line})`}`));
+      const p = prev.where();
+      diags.push(at(root, [...path, 'name'], `two targets are named "${mt.name}"`, `the other one is ${prev.fieldPath}${p.line === undefined ? '' : ` (${placeText(p)})`}`));
       return;
     }
     byName.set(mt.name, mt);
@@ -318,10 +340,10 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 // Field names for "did you mean", read from the schemas themselves so they cannot drift apart.
-const targetFields: Record<string, readonly string[]> = Object.fromEntries(targetSchema.options.map((o) => [o.shape.kind.value, Object.keys(o.shape)]));
+const targetFields: Record<string, readonly string[]> = Object.fromEntries(targetSchema.def.options.map((o) => [String(o.shape.kind.def.values[0]), Object.keys(o.shape)]));
 const settingsFields = Object.keys(settingsSchema.shape);
 const profileFields = Object.keys(profileSchema.shape);
-const optionFields = [...new Set(optionSchema.options.flatMap((o) => Object.keys(o.shape)))];
+const optionFields = [...new Set(optionSchema.def.options.flatMap((o) => Object.keys(o.shape)))];
 const buildFields = Object.keys(buildSchema.shape);
 const projectFields = Object.keys(buildSchema.shape.project.shape);
 
@@ -339,7 +361,7 @@ function knownKeys(root: unknown, path: readonly PropertyKey[]): string[] {
   return [];
 }
 
-function describeIssue(issue: z.core.$ZodIssue, root: unknown, path: readonly PropertyKey[]): string {
+function describeIssue(issue: $ZodIssue, root: unknown, path: readonly PropertyKey[]): string {
   const actual = valueAt(root, path);
   switch (issue.code) {
     case 'invalid_type':

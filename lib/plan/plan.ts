@@ -80,7 +80,7 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
       for (const x of [t.name, ...t.link!.libraries.filter((n) => ['static_library', 'object_set'].includes(byName.get(n)!.kind))]) {
         const prev = pgoOwner.get(x);
         if (prev !== undefined && prev !== t.name) {
-          throw new DiagnosticsError([{ file: t.file, ...(t.line === undefined ? {} : { line: t.line }), path: `target "${t.name}".pgo`, message: `"${x}" is linked into two PGO-trained executables ("${prev}" and "${t.name}"), and one object can follow only one profile`, help: 'train one of them, or make the shared code a shared library' }]);
+          throw new DiagnosticsError([{ ...t.where(), path: `target "${t.name}".pgo`, message: `"${x}" is linked into two PGO-trained executables ("${prev}" and "${t.name}"), and one object can follow only one profile`, help: 'train one of them, or make the shared code a shared library' }]);
         }
         pgoOwner.set(x, t.name);
       }

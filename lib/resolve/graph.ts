@@ -1,5 +1,5 @@
 // The resolved target graph: every path decided (root-relative), every setting propagated, deps checked.
-import type { Model, NormalizedSettings } from '../model/validate.ts';
+import type { Model, NormalizedSettings, Place } from '../model/validate.ts';
 
 import type { RecipeInput } from '../model/schema.ts';
 
@@ -46,9 +46,8 @@ export interface LinkInfo {
 export interface GraphTarget {
   readonly name: string;
   readonly kind: GraphTargetKind;
-  /** Where it was declared, for diagnostics. */
-  readonly file: string;
-  readonly line?: number;
+  /** Where it was declared, for diagnostics (found on first call). */
+  readonly where: () => Place;
   /** Direct dependencies (deps then publicDeps), by name. */
   readonly deps: readonly string[];
   /** Primary output (bin/app, lib/libcore.a, the first generated file; an object set has none). */

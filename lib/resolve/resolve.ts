@@ -2,7 +2,7 @@
 // for duplicates and for paths ninja cannot express, cycles reported with their path.
 import path from 'node:path';
 import { closest, DiagnosticsError, type Diagnostic } from '../model/diagnostics.ts';
-import { MAX_DIAGNOSTICS, normalizeSettings, quote, type Model, type ModelTarget, type NormalizedSettings } from '../model/validate.ts';
+import { MAX_DIAGNOSTICS, normalizeSettings, quote, type Model, type ModelTarget, type NormalizedSettings, type Place } from '../model/validate.ts';
 import { normalize, SourceTree } from './files.ts';
 import type { DependencyInfo, DependencyResolution, Graph, GraphTarget } from './graph.ts';
 
@@ -43,8 +43,8 @@ export function resolve(model: Model, opts: ResolveOptions = {}): Graph {
     }
     // `field` is `name`, `deps[2]`, ...: the line of that field when it can be found, else the target's.
     const segs = field === '' ? [] : field.split(/[.[\]]/).filter((x) => x !== '').map((x) => (/^\d+$/.test(x) ? Number(x) : x));
-    const loc = model.locate([...t.segments, ...segs]) ?? (t.line === undefined ? undefined : { file: t.file, line: t.line });
-    diags.push({ file: loc?.file ?? t.file, ...(loc === undefined ? {} : { line: loc.line }), path: `${t.fieldPath}${field === '' ? '' : `.${field}`}`, message: `target ${quote(t.name)}: ${message}`, ...(help === undefined ? {} : { help }) });
+    const loc: Place = model.locate([...t.segments, ...segs]) ?? t.where();
+    diags.push({ file: loc.file, ...(loc.line === undefined ? {} : { line: loc.line }), path: `${t.fieldPath}${field === '' ? '' : `.${field}`}`, message: `target ${quote(t.name)}: ${message}`, ...(help === undefined ? {} : { help }) });
   };
   const checkPath = (t: ModelTarget, field: string, p: string): boolean => {
     if (!unrepresentable.test(p)) return true;
@@ -86,8 +86,8 @@ export function resolve(model: Model, opts: ResolveOptions = {}): Graph {
   const cycle = findCycle(model.targets.map((t) => t.name), depsOf);
   if (cycle !== undefined) {
     const t = byName.get(cycle[0]!)!;
-    const loc = model.locate([...t.segments, 'deps']) ?? (t.line === undefined ? undefined : { file: t.file, line: t.line });
-    diags.push({ file: loc?.file ?? t.file, ...(loc === undefined ? {} : { line: loc.line }), path: `${t.fieldPath}.deps`, message: `dependency cycle: ${cycle.map(bare).join(' → ')}`, help: 'break the cycle, e.g. by moving the shared code into a library both depend on' });
+    const loc: Place = model.locate([...t.segments, 'deps']) ?? t.where();
+    diags.push({ file: loc.file, ...(loc.line === undefined ? {} : { line: loc.line }), path: `${t.fieldPath}.deps`, message: `dependency cycle: ${cycle.map(bare).join(' → ')}`, help: 'break the cycle, e.g. by moving the shared code into a library both depend on' });
   }
   if (diags.length > 0) throw stopped();
 
@@ -187,7 +187,7 @@ export function resolve(model: Model, opts: ResolveOptions = {}): Graph {
   for (const t of model.targets) {
     const deps = depsOf.get(t.name)!;
     const o = outputsOf.get(t.name)!;
-    const base = { name: t.name, kind: t.kind, file: t.file, ...(t.line === undefined ? {} : { line: t.line }), deps, outputs: o.outputs, ...(o.output === undefined ? {} : { output: o.output }) };
+    const base = { name: t.name, kind: t.kind, where: t.where, deps, outputs: o.outputs, ...(o.output === undefined ? {} : { output: o.output }) };
     if (t.kind === 'action') {
       const inputs: string[] = [];
       if (t.inputs !== undefined) {

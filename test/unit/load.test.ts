@@ -6,7 +6,8 @@ import { syncBuiltinESMExports } from 'node:module';
 import path from 'node:path';
 import t from 'tap';
 import { runEsbuild } from '../../lib/load/esbuild.ts';
-import { errorLocation, LoadError, loadDescription, type Loaded } from '../../lib/load/load.ts';
+import { framesIn, LoadError, loadDescription, type Loaded } from '../../lib/load/load.ts';
+import { decodeMappings } from '../../lib/load/sourcemap.ts';
 import { project, repo } from '../helpers.ts';
 
 const realApi = path.join(repo, 'lib', 'index.ts');
@@ -172,7 +173,10 @@ t.test('errors thrown by the description point at the original file and line', a
   } catch (err) {
     thrown = err;
   }
-  t.same(errorLocation(thrown, loaded.files), { file, line: 3, column: 11 }, 'through the inline source map');
+  t.same(loaded.frameOf(thrown), { file, line: 3, column: 11 }, 'through the source map, made on demand');
+  const maps = fs.readdirSync(opts.cacheDir).filter((f) => f.endsWith('.mjs.map'));
+  t.equal(maps.length, 2, 'kept beside the bundle: one for each bundle whose errors needed a line (the first and the last)');
+  t.same(fs.readdirSync(opts.cacheDir).filter((f) => f.includes('.tmp')), [], 'no temporary file left');
 });
 
 t.test('source-mapped locations survive symlinked project and cache directories', async (t) => {
@@ -195,12 +199,25 @@ t.test('a missing default export, a missing file', async (t) => {
   t.same([missing.message, missing.file, missing.line], [`no build.pogo.ts in ${dir}`, file, undefined]);
 });
 
-t.test('errorLocation: the first frame in one of the files, in either form Node prints', async (t) => {
+t.test('framesIn: the first frame in one of the files, in either form Node prints, directly or through the bundle', async (t) => {
   const err = (stack: string): Error => Object.assign(new Error('x'), { stack });
   const files = ['/p/build.pogo.ts', '/p/a b/h.ts'];
-  t.same(errorLocation(err('Error: x\n    at f (/p/other.ts:1:1)\n    at g (/p/a b/h.ts:5:9)\n    at /p/build.pogo.ts:2:3'), files), { file: '/p/a b/h.ts', line: 5, column: 9 });
-  t.same(errorLocation(err('Error: /p/build.pogo.ts:9:9\n    at file:///p/build.pogo.ts:7:1'), files), { file: '/p/build.pogo.ts', line: 7, column: 1 }, 'file URLs; the message line is not a frame');
-  t.same(errorLocation(err('Error: x\n    at f (/q/p/build.pogo.ts:1:1)'), files), undefined, 'a path that merely ends like one of the files');
-  t.equal(errorLocation('a string', files), undefined);
-  t.equal(errorLocation(new Error('x'), []), undefined);
+  const frameOf = framesIn(files, '/p/out/b.mjs', () => undefined);
+  t.same(frameOf(err('Error: x\n    at f (/p/other.ts:1:1)\n    at g (/p/a b/h.ts:5:9)\n    at /p/build.pogo.ts:2:3')), { file: '/p/a b/h.ts', line: 5, column: 9 });
+  t.same(frameOf(err('Error: /p/build.pogo.ts:9:9\n    at file:///p/build.pogo.ts:7:1')), { file: '/p/build.pogo.ts', line: 7, column: 1 }, 'file URLs; the message line is not a frame');
+  t.same(frameOf(err('Error: x\n    at f (/q/p/build.pogo.ts:1:1)')), undefined, 'a path that merely ends like one of the files');
+  t.equal(frameOf('a string'), undefined);
+  t.equal(framesIn([], '/p/out/b.mjs', () => undefined)(new Error('x')), undefined);
+  t.equal(frameOf(err('Error: x\n    at f (/p/out/b.mjs:1:1)')), undefined, 'a bundle frame without a map has no place');
+
+  // Bundle line 1 maps to /p/lib.ts (not a description file), line 2 to h.ts line 3, column 3 (0-based 2, 2).
+  let made = 0;
+  const viaMap = framesIn(files, '/p/out/b.mjs', () => {
+    made++;
+    return { sources: ['/p/lib.ts', '/p/a b/h.ts'], lines: decodeMappings('AAAA;ACEE') };
+  });
+  const stack = err('Error: x\n    at f (file:///p/out/b.mjs:1:5)\n    at g (/p/out/b.mjs:2:1)\n    at /p/build.pogo.ts:2:3');
+  t.same(viaMap(stack), { file: '/p/a b/h.ts', line: 3, column: 3 }, 'frames outside the files are skipped, even when mapped');
+  t.same(viaMap(stack), { file: '/p/a b/h.ts', line: 3, column: 3 });
+  t.equal(made, 1, 'the map is made once, on first need');
 });
