@@ -26,6 +26,23 @@ t.test('basic fixture under ninja', async (t) => {
   t.match(again.stdout, /no work to do/, 'second ninja does nothing');
   t.match(ninja(dir, ['-t', 'missingdeps']).stdout, /No missing dependencies on generated files found/, 'ninja -t missingdeps is clean');
 
+  await t.test('`all` names only the outputs nothing else reads, and still builds every edge', async (t) => {
+    const allLine = fs.readFileSync(path.join(dir, 'build.ninja'), 'utf8').split('\n').find((l) => l.startsWith('build all: phony '))!;
+    t.notMatch(allLine, /\.o( |$)/, 'no object is listed: each is read by its archive or link');
+    t.match(allLine, new RegExp(`${dev}/bin/app`), 'the programs are');
+    t.equal(ninja(dir, ['-t', 'clean']).code, 0);
+    t.equal(ninja(dir, ['all']).code, 0, 'ninja all from clean');
+    // Every output of every edge except the always-run ones (install, test) exists afterwards.
+    const outputs = ninja(dir, ['-t', 'targets', 'all'])
+      .stdout.split('\n')
+      .map((l) => /^(.*): (\S+)$/.exec(l))
+      .filter((m): m is RegExpExecArray => m !== null && m[2] !== 'phony' && !/^pogogen_(install|test|coverage)$/.test(m[2]!) && m[1] !== 'build.ninja')
+      .map((m) => m[1]!);
+    t.ok(outputs.length > 10, `${outputs.length} outputs`);
+    t.same(outputs.filter((o) => !fs.existsSync(path.join(dir, o))), [], 'all of them were built');
+    t.match(ninja(dir).stdout, /no work to do/, 'and the default build has nothing left to do');
+  });
+
   await t.test('re-running pogogen with nothing changed writes nothing', async (t) => {
     const files = ['build.ninja', 'compile_commands.json', 'out/.pogogen/build.ninja.d'];
     const before = mtimes(dir, files);

@@ -83,6 +83,11 @@ export class NinjaWriter {
   chunks(): readonly string[] {
     return this.parts.chunks();
   }
+
+  /** The pieces completed since the last call (each about 256 KiB), handed over: for producing text lazily. */
+  drain(): readonly string[] {
+    return this.parts.drain();
+  }
 }
 
 /**
@@ -104,6 +109,11 @@ class Pieces {
   chunks(): readonly string[] {
     this.flush();
     return [...this.done];
+  }
+
+  drain(): string[] {
+    if (this.done.length === 0) return [];
+    return this.done.splice(0);
   }
 
   private flush(): void {
