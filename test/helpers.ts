@@ -44,7 +44,7 @@ export function fixture(name: string): string {
 }
 
 /** Tests get no compiler launcher and the compiler's default linker unless they ask (ccache, lld may be installed for their own tests). */
-const baseEnv = { ...process.env, POGOGEN_LAUNCHER: process.env.POGOGEN_LAUNCHER ?? 'none', POGOGEN_LINKER: process.env.POGOGEN_LINKER ?? 'default' };
+export const baseEnv = { ...process.env, POGOGEN_LAUNCHER: process.env.POGOGEN_LAUNCHER ?? 'none', POGOGEN_LINKER: process.env.POGOGEN_LINKER ?? 'default' };
 
 export function pogogen(dir: string, args: readonly string[] = [], env: Readonly<Record<string, string | undefined>> = {}): Run {
   return result(spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8', env: { ...baseEnv, ...env } }));

@@ -66,7 +66,9 @@ t.test('installed in a user project: npx pogogen, and the editor types check', a
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   fs.mkdirSync(path.join(dir, 'node_modules', '.bin'), { recursive: true });
   fs.symlinkSync(repo, path.join(dir, 'node_modules', 'pogogen'));
-  fs.symlinkSync('../pogogen/bin/pogogen.js', path.join(dir, 'node_modules', '.bin', 'pogogen'));
+  // As npm links a package's bin: the file package.json names.
+  const bin = (JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')) as { bin: { pogogen: string } }).bin.pogogen;
+  fs.symlinkSync(path.join('..', 'pogogen', bin), path.join(dir, 'node_modules', '.bin', 'pogogen'));
   const gen = run('npx', ['--no-install', 'pogogen'], { cwd: dir });
   t.equal(gen.code, 0, gen.stderr);
   t.equal(ninja(dir).code, 0);

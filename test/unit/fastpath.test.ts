@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { forget, plainGeneration, record, upToDate } from '../../lib/cli/fastpath.ts';
-import { fixture, pogogen, project } from '../helpers.ts';
+import { spawnSync } from 'node:child_process';
+import { baseEnv, fixture, pogogen, project, repo } from '../helpers.ts';
 
 t.test('record and check', async (t) => {
   const root = project({ 'build.pogo.ts': 'x', 'src/a.c': 'y', 'build.ninja': 'z' });
@@ -48,6 +49,23 @@ t.test('end to end: an unchanged re-run takes the fast path; a changed environme
   fs.writeFileSync(bad, 'export default {');
   t.equal(pogogen(dir).code, 1);
   t.notOk(fs.existsSync(path.join(dir, 'out/.pogogen/fastpath.json')), 'an error leaves no record');
+});
+
+t.test('the command (bin/pogogen.cjs) answers from the same record, and hands a miss to the pipeline', async (t) => {
+  const dir = fixture('basic');
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const bin = path.join(repo, 'bin', 'pogogen.cjs');
+  const env = baseEnv;
+  const first = spawnSync(process.execPath, [bin, '--verbose'], { cwd: dir, encoding: 'utf8', env });
+  t.equal(first.status, 0, first.stderr);
+  t.match(first.stderr, /validated/, 'a first run generates');
+  t.ok(fs.existsSync(path.join(dir, 'build.ninja')));
+  const fast = spawnSync(process.execPath, [bin, '--verbose'], { cwd: dir, encoding: 'utf8', env });
+  t.match(fast.stderr, /^pogogen: nothing changed since the last generation \([\d.]+ ms\)\n$/, 'the second is answered by the CommonJS entry');
+  t.match(pogogen(dir, ['--verbose']).stderr, /^pogogen: nothing changed/, 'and dist/cli.js agrees on the record');
+  const err = spawnSync(process.execPath, [bin, '--no-such-flag'], { cwd: dir, encoding: 'utf8', env });
+  t.equal(err.status, 2, "a usage error is the pipeline's exit code");
+  t.match(err.stderr, /--no-such-flag/);
 });
 
 t.test('a wiped dependency cache is not hidden by the fast path', async (t) => {
