@@ -8,6 +8,7 @@ import type { Platform } from '../model/api.ts';
 import { DiagnosticsError, formatDiagnostic, type Diagnostic } from '../model/diagnostics.ts';
 import { placeText, validate } from '../model/validate.ts';
 import { resolve } from '../resolve/resolve.ts';
+import { listDirs } from '../resolve/files.ts';
 import { plan } from '../plan/plan.ts';
 import { writeNinja } from '../backends/ninja/write.ts';
 import { writeCompdb } from '../backends/compdb/write.ts';
@@ -176,6 +177,8 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
 
   const loaded = await loading;
   log(`${loaded.cached ? 'loaded from the cache' : 'bundled with esbuild'}: ${loaded.files.map((f) => relTo(root, f)).join(', ')}`);
+  // The source directories are read on the thread pool while the description is validated.
+  const listing = listDirs(root, loaded.value);
   const texts = new Map(loaded.files.map((f) => [f, fs.readFileSync(f, 'utf8')]));
   const model = validate(loaded.value, {
     root,
@@ -248,7 +251,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     }
   }
 
-  const graph = resolve(model, { dependencies: selected.resolutions, ...(cross === undefined ? {} : { variant: cross.triple }) });
+  const graph = resolve(model, { dependencies: selected.resolutions, listings: await listing, ...(cross === undefined ? {} : { variant: cross.triple }) });
   log('resolved');
 
   const env = { cppflags: splitWords(process.env.CPPFLAGS), cflags: splitWords(process.env.CFLAGS), ldflags: splitWords(process.env.LDFLAGS) };

@@ -5,16 +5,24 @@ import path from 'node:path';
 import fg from 'fast-glob';
 import micromatch from 'micromatch';
 
+/** Directory listings by absolute path; null for a directory that could not be read. */
+export type Listings = Map<string, Set<string> | null>;
+
 export class SourceTree {
-  private readonly listings = new Map<string, Set<string> | null>();
+  private readonly listings: Listings;
   /** Directories whose listing decides the build (globbed), root-relative, for the regeneration depfile. */
   readonly watchedDirs = new Set<string>();
 
   /** True when `${root}/${rel}` is already what path.resolve would make of a plain relative path. */
   private readonly plainRoot: boolean;
 
-  constructor(readonly root: string) {
+  /** `listings`: directories already read (listDirs), taken over as they are. */
+  constructor(
+    readonly root: string,
+    listings: Listings = new Map(),
+  ) {
     this.plainRoot = path.sep === '/' && path.isAbsolute(root) && path.resolve(root) === root && root !== '/';
+    this.listings = listings;
   }
 
   /** True when `rel` (root-relative or absolute) names an existing file or directory. */
@@ -85,6 +93,40 @@ export class SourceTree {
       for (const d of fg.sync(`${fg.escapePath(base)}/**`, { cwd: this.root, onlyDirectories: true, deep: depth })) this.watchedDirs.add(normalize(d));
     }
   }
+}
+
+/**
+ * Reads the directories of the literal source paths in a description not yet validated (anything odd is skipped:
+ * this only warms the listings SourceTree.exists would read one by one), all at once on libuv's thread pool, so
+ * that the reads overlap validation on the main thread instead of following it.
+ */
+export function listDirs(root: string, description: unknown): Promise<Listings> {
+  const dirs = new Set<string>();
+  try {
+    const targets = (description as { targets?: unknown } | null)?.targets;
+    if (Array.isArray(targets)) {
+      for (const t of targets) {
+        const sources = (t as { sources?: unknown } | null)?.sources;
+        if (!Array.isArray(sources)) continue;
+        for (const src of sources) {
+          if (typeof src !== 'string' || !isPlain(src) || /[\\*?!\[({]/.test(src)) continue;
+          const slash = src.lastIndexOf('/');
+          dirs.add(slash === -1 ? root : `${root}/${src.slice(0, slash)}`);
+        }
+      }
+    }
+  } catch {
+    // A getter that throws: validation will say so.
+  }
+  const listings: Listings = new Map();
+  return Promise.all(
+    [...dirs].map((d) =>
+      fs.promises.readdir(d).then(
+        (names) => void listings.set(d, new Set(names)),
+        () => void listings.set(d, null),
+      ),
+    ),
+  ).then(() => listings);
 }
 
 /** `./src//a.c` → `src/a.c`; keeps `..` and absolute paths. */

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { closest, DiagnosticsError, type Diagnostic } from '../model/diagnostics.ts';
 import { MAX_DIAGNOSTICS, normalizeSettings, quote, type Model, type ModelTarget, type NormalizedSettings, type Place } from '../model/validate.ts';
-import { normalize, SourceTree } from './files.ts';
+import { normalize, SourceTree, type Listings } from './files.ts';
 import type { DependencyInfo, DependencyResolution, Graph, GraphTarget } from './graph.ts';
 
 interface Exported {
@@ -24,6 +24,8 @@ export interface ResolveOptions {
   readonly dependencies?: ReadonlyMap<string, DependencyResolution>;
   /** Appended to the output directory (`out/<profile>.<variant>`): a cross build's target triple. */
   readonly variant?: string;
+  /** Source directories already listed (listDirs); the rest are read when needed. */
+  readonly listings?: Listings;
 }
 
 export function resolve(model: Model, opts: ResolveOptions = {}): Graph {
@@ -31,7 +33,7 @@ export function resolve(model: Model, opts: ResolveOptions = {}): Graph {
   // A binary for this machine's CPU only lives apart from the portable ones, so nobody ships it by mistake.
   const outDir = `out/${model.profile.name}${model.profile.march === 'native' ? '.native' : ''}${opts.variant === undefined ? '' : `.${opts.variant}`}`;
   const genDir = `${outDir}/gen`;
-  const tree = new SourceTree(model.root);
+  const tree = new SourceTree(model.root, opts.listings);
   const byName = new Map(model.targets.map((t) => [t.name, t]));
   // Past MAX_DIAGNOSTICS, problems are counted, not located and listed: 50,000 missing files are one mistake.
   let unreported = 0;

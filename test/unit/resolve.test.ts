@@ -5,6 +5,7 @@ import { action, executable, objectSet, option, sharedLibrary, staticLibrary } f
 import { mergeProfile } from '../../lib/model/profiles.ts';
 import { validate } from '../../lib/model/validate.ts';
 import { resolve } from '../../lib/resolve/resolve.ts';
+import { listDirs } from '../../lib/resolve/files.ts';
 import type { Graph } from '../../lib/resolve/graph.ts';
 import { project } from '../helpers.ts';
 
@@ -101,4 +102,33 @@ t.test('profiles merge: built-in, override, extends', async (t) => {
   t.same(p, { name: 'bench', cflags: ['-O2'], defines: ['NDEBUG'], ldflags: [], sanitize: [], lto: true, strip: false, coverage: false, splitDebug: false, reproducible: true, pgo: false });
   t.same(mergeProfile('a', { a: { extends: 'b' }, b: { extends: 'a' } }), { cycle: ['a', 'b', 'a'] });
   t.same(mergeProfile('dev2', { dev2: { extends: 'nope' } }), { unknown: 'nope', from: 'dev2' });
+});
+
+t.test('listDirs reads the literal sources\' directories ahead; resolve takes them over and agrees', async (t) => {
+  const root = project({ 'src/a.c': '', 'src/b.c': '', 'lib/x/y.c': '', 'top.c': '' });
+  t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));
+  const lib = staticLibrary('lib', { sources: ['lib/x/y.c', 'lib/x/*.c'] });
+  const app = executable('app', { sources: ['src/a.c', 'src/b.c', 'top.c', 'gone/z.c', 42 as unknown as string], deps: [lib] });
+  const description = { project: { name: 'p' }, targets: [app, lib, null, { sources: 'not a list' }] };
+  const listings = await listDirs(root, description);
+  t.same(
+    [...listings].map(([d, names]) => [path.relative(root, d), names === null ? null : [...names].sort()]).sort(),
+    [
+      ['', ['lib', 'src', 'top.c']],
+      ['gone', null],
+      ['lib/x', ['y.c']],
+      ['src', ['a.c', 'b.c']],
+    ],
+    'each directory once; a missing one is null; globs and non-strings are skipped',
+  );
+  const odd = await listDirs(root, { get targets(): unknown { throw new Error('getter'); } });
+  t.equal(odd.size, 0, 'a description that throws when read lists nothing (validation reports it)');
+
+  const main = path.join(root, 'build.pogo.ts');
+  const fine = { project: { name: 'p' }, targets: [executable('app', { sources: ['src/a.c', 'src/b.c', 'top.c'], deps: [lib] }), lib] };
+  const model = validate(fine, { root, src: { main, texts: new Map([[main, '']]) }, profile: 'development', defines: {}, toolchain, platform: 'linux' });
+  const ahead = resolve(model, { listings: await listDirs(root, fine) });
+  const plain = resolve(model);
+  t.same(ahead.targets.map((x) => x.compiled?.sources), plain.targets.map((x) => x.compiled?.sources), 'the same sources either way');
+  t.same(target(ahead, 'app').compiled!.sources, ['src/a.c', 'src/b.c', 'top.c']);
 });
