@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const cli = path.join(repo, 'dist', 'cli.js');
+/** The command as npm installs it: the file package.json's `bin` names. */
+export const bin = path.join(repo, (JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')) as { bin: { pogogen: string } }).bin.pogogen);
 
 export interface Run {
   readonly code: number;

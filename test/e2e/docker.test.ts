@@ -7,7 +7,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import t from 'tap';
 import { stage } from '../../lib/insight/docker.ts';
-import { pogogen, project, repo, run } from '../helpers.ts';
+import { bin, pogogen, project, repo, run } from '../helpers.ts';
 import { archive } from './served.ts';
 
 const adder = {
@@ -101,7 +101,7 @@ t.test('pogogen docker', async (t) => {
     const imageCache = path.join(work, 'image-cache');
     fs.mkdirSync(path.join(image, 'node_modules', '.bin'), { recursive: true });
     fs.symlinkSync(repo, path.join(image, 'node_modules', 'pogogen'));
-    fs.symlinkSync(path.join(repo, 'bin', 'pogogen.js'), path.join(image, 'node_modules', '.bin', 'pogogen'));
+    fs.symlinkSync(bin, path.join(image, 'node_modules', '.bin', 'pogogen'));
     const stageEnv = { POGOGEN_CACHE: imageCache, POGOGEN_LAUNCHER: 'none', POGOGEN_LINKER: 'default' };
     const base = runStage(stage(text, 'base'), image, dir, stageEnv);
     t.ok(base.ok, base.output);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import t from 'tap';
 import { forget, plainGeneration, record, upToDate } from '../../lib/cli/fastpath.ts';
 import { spawnSync } from 'node:child_process';
-import { baseEnv, fixture, pogogen, project, repo } from '../helpers.ts';
+import { baseEnv, bin, fixture, pogogen, project } from '../helpers.ts';
 
 t.test('record and check', async (t) => {
   const root = project({ 'build.pogo.ts': 'x', 'src/a.c': 'y', 'build.ninja': 'z' });
@@ -54,7 +54,6 @@ t.test('end to end: an unchanged re-run takes the fast path; a changed environme
 t.test('the command (bin/pogogen.cjs) answers from the same record, and hands a miss to the pipeline', async (t) => {
   const dir = fixture('basic');
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const bin = path.join(repo, 'bin', 'pogogen.cjs');
   const env = baseEnv;
   const first = spawnSync(process.execPath, [bin, '--verbose'], { cwd: dir, encoding: 'utf8', env });
   t.equal(first.status, 0, first.stderr);
