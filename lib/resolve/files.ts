@@ -105,10 +105,12 @@ export function listDirs(root: string, description: unknown): Promise<Listings> 
   try {
     const targets = (description as { targets?: unknown } | null)?.targets;
     if (Array.isArray(targets)) {
-      for (const t of targets) {
-        const sources = (t as { sources?: unknown } | null)?.sources;
+      // Indexes, not iterators: an array's iterator is user code and could be anything.
+      for (let i = 0; i < targets.length; i++) {
+        const sources = (targets[i] as { sources?: unknown } | null)?.sources;
         if (!Array.isArray(sources)) continue;
-        for (const src of sources) {
+        for (let j = 0; j < sources.length; j++) {
+          const src: unknown = sources[j];
           if (typeof src !== 'string' || !isPlain(src) || /[\\*?!\[({]/.test(src)) continue;
           const slash = src.lastIndexOf('/');
           dirs.add(slash === -1 ? root : `${root}/${src.slice(0, slash)}`);
