@@ -3,15 +3,14 @@
 import path from 'node:path';
 import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
-import { plainGeneration, upToDate } from './fastpath.ts';
+import { fastPath } from './fastpath.ts';
 
 declare const POGOGEN_VERSION: string;
 
 const here = fileURLToPath(import.meta.url);
 const argv = process.argv.slice(2);
-const root = plainGeneration(argv);
-if (root !== undefined && upToDate(root, argv, POGOGEN_VERSION, here)) {
-  if (argv.includes('--verbose') || argv.includes('-v')) process.stderr.write(`pogogen: nothing changed since the last generation (${performance.now().toFixed(1)} ms)\n`);
+const { root, answered } = fastPath(argv, POGOGEN_VERSION, here);
+if (answered) {
   process.exitCode = 0;
 } else {
   keepYoungGenerationSmall();

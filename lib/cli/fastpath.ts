@@ -34,6 +34,18 @@ function key(argv: readonly string[], version: string, self: string, env: NodeJS
   return JSON.stringify([version, self, argv, ENV.map((k) => env[k] ?? null)]);
 }
 
+/**
+ * The first thing the command does: for a plain generation whose record still holds, says so (with --verbose) and
+ * answers; `root` is the project directory of a plain generation either way.
+ */
+export function fastPath(argv: readonly string[], version: string, self: string): { root?: string; answered: boolean } {
+  const root = plainGeneration(argv);
+  if (root === undefined) return { answered: false };
+  if (!upToDate(root, argv, version, self)) return { root, answered: false };
+  if (argv.includes('--verbose') || argv.includes('-v')) process.stderr.write(`pogogen: nothing changed since the last generation (${performance.now().toFixed(1)} ms)\n`);
+  return { root, answered: true };
+}
+
 /** True when the last generation's record still holds: nothing pogogen read has changed. */
 export function upToDate(root: string, argv: readonly string[], version: string, self: string, env: NodeJS.ProcessEnv = process.env): boolean {
   let r: Record;

@@ -127,16 +127,17 @@ function validateValue(value: unknown, opts: ValidateOptions): Model {
   const { src } = opts;
   const rel = (file: string): string => (file.startsWith(opts.root + '/') ? file.slice(opts.root.length + 1) : file);
   const diags: Diagnostic[] = [];
-  const at = (root: unknown, path: readonly PropertyKey[], message: string, help?: string): Diagnostic => {
+  // The line of a field path where it can be found, else the file the description starts in.
+  const placeAt = (root: unknown, path: readonly PropertyKey[]): Place => {
     const loc = locate(root, path, src);
-    return {
-      file: rel(loc?.file ?? src.main),
-      ...(loc === undefined ? {} : { line: loc.line }),
-      path: fieldPath(path),
-      message,
-      ...(help === undefined ? {} : { help }),
-    };
+    return { file: rel(loc?.file ?? src.main), ...(loc === undefined ? {} : { line: loc.line }) };
   };
+  const at = (root: unknown, path: readonly PropertyKey[], message: string, help?: string): Diagnostic => ({
+    ...placeAt(root, path),
+    path: fieldPath(path),
+    message,
+    ...(help === undefined ? {} : { help }),
+  });
   // A list of 50,000 wrong entries is one mistake: report the first ones, count the rest (locating each costs too).
   let unreported = 0;
   const zodDiags = (root: unknown, prefix: readonly PropertyKey[], issues: readonly $ZodIssue[]): void => {
@@ -247,13 +248,7 @@ function validateValue(value: unknown, opts: ValidateOptions): Model {
       return;
     }
     let place: Place | undefined;
-    const where = (): Place => {
-      if (place === undefined) {
-        const loc = locate(root, path, src);
-        place = { file: rel(loc?.file ?? src.main), ...(loc === undefined ? {} : { line: loc.line }) };
-      }
-      return place;
-    };
+    const where = (): Place => (place ??= placeAt(root, path));
     const mt: ModelTarget = { ...r.data, fieldPath: fieldPath(path), segments: path, where };
     const prev = byName.get(mt.name);
     if (prev !== undefined) {

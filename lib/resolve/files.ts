@@ -5,6 +5,9 @@ import path from 'node:path';
 import fg from 'fast-glob';
 import micromatch from 'micromatch';
 
+/** The characters any of fast-glob's dynamic-pattern checks look for. */
+const globChars = /[\\*?!\[({]/;
+
 /** Directory listings by absolute path; null for a directory that could not be read. */
 export type Listings = Map<string, Set<string> | null>;
 
@@ -21,24 +24,13 @@ export class SourceTree {
     readonly root: string,
     listings: Listings = new Map(),
   ) {
-    this.plainRoot = path.sep === '/' && path.isAbsolute(root) && path.resolve(root) === root && root !== '/';
+    this.plainRoot = isPlainRoot(root);
     this.listings = listings;
   }
 
   /** True when `rel` (root-relative or absolute) names an existing file or directory. */
   exists(rel: string): boolean {
-    let dir: string;
-    let base: string;
-    if (this.plainRoot && isPlain(rel)) {
-      // The common case, 50,000 times over: no path.resolve/dirname/basename needed.
-      const slash = rel.lastIndexOf('/');
-      dir = slash === -1 ? this.root : `${this.root}/${rel.slice(0, slash)}`;
-      base = slash === -1 ? rel : rel.slice(slash + 1);
-    } else {
-      const abs = path.resolve(this.root, rel);
-      dir = path.dirname(abs);
-      base = path.basename(abs);
-    }
+    const [dir, base] = dirAndBase(this.root, this.plainRoot, rel);
     let names = this.listings.get(dir);
     if (names === undefined) {
       try {
@@ -101,6 +93,7 @@ export class SourceTree {
  * that the reads overlap validation on the main thread instead of following it.
  */
 export function listDirs(root: string, description: unknown): Promise<Listings> {
+  const plainRoot = isPlainRoot(root);
   const dirs = new Set<string>();
   try {
     const targets = (description as { targets?: unknown } | null)?.targets;
@@ -111,9 +104,7 @@ export function listDirs(root: string, description: unknown): Promise<Listings> 
         if (!Array.isArray(sources)) continue;
         for (let j = 0; j < sources.length; j++) {
           const src: unknown = sources[j];
-          if (typeof src !== 'string' || !isPlain(src) || /[\\*?!\[({]/.test(src)) continue;
-          const slash = src.lastIndexOf('/');
-          dirs.add(slash === -1 ? root : `${root}/${src.slice(0, slash)}`);
+          if (typeof src === 'string' && !globChars.test(src)) dirs.add(dirAndBase(root, plainRoot, src)[0]);
         }
       }
     }
@@ -129,6 +120,22 @@ export function listDirs(root: string, description: unknown): Promise<Listings> 
       ),
     ),
   ).then(() => listings);
+}
+
+/** True when `${root}/${rel}` is already what path.resolve would make of a plain relative path. */
+function isPlainRoot(root: string): boolean {
+  return path.sep === '/' && path.isAbsolute(root) && path.resolve(root) === root && root !== '/';
+}
+
+/** The absolute directory of `rel` and its last segment: the key SourceTree lists a directory under. */
+function dirAndBase(root: string, plainRoot: boolean, rel: string): [string, string] {
+  if (plainRoot && isPlain(rel)) {
+    // The common case, 50,000 times over: no path.resolve/dirname/basename needed.
+    const slash = rel.lastIndexOf('/');
+    return slash === -1 ? [root, rel] : [`${root}/${rel.slice(0, slash)}`, rel.slice(slash + 1)];
+  }
+  const abs = path.resolve(root, rel);
+  return [path.dirname(abs), path.basename(abs)];
 }
 
 /** `./src//a.c` → `src/a.c`; keeps `..` and absolute paths. */
@@ -151,5 +158,5 @@ function isPlain(p: string): boolean {
  * `[`, `(`, `{`): it builds a settings object per call, which shows at 50,000 literal sources.
  */
 function isDynamic(entry: string): boolean {
-  return /[\\*?!\[({]/.test(entry) && fg.isDynamicPattern(entry);
+  return globChars.test(entry) && fg.isDynamicPattern(entry);
 }
