@@ -135,7 +135,7 @@ t.test('listDirs reads the literal sources\' directories ahead; resolve takes th
   // Taken over as given, not read again: a listing that names a file the disk lacks lets it through.
   const ghost = { project: { name: 'p' }, targets: [executable('app', { sources: ['src/ghost.c'] })] };
   const ghostModel = validate(ghost, { root, src: { main, texts: new Map([[main, '']]) }, profile: 'development', defines: {}, toolchain, platform: 'linux' });
-  t.throws(() => resolve(ghostModel), /missing source file: "src\/ghost\.c"/, 'read from disk: missing');
+  t.throws(() => resolve(ghostModel), /missing source file: src\/ghost\.c/, 'read from disk: missing');
   const told = new Map([[path.join(root, 'src'), new Set(['a.c', 'b.c', 'ghost.c'])]]);
   t.same(target(resolve(ghostModel, { listings: told }), 'app').compiled!.sources, ['src/ghost.c'], 'from the listings: present');
 });
