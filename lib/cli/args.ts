@@ -82,7 +82,7 @@ Options:
                     (outputs in out/<profile>.<triple>; tests run under the toolchain's emulator)
   --offline         never download: dependencies come from the cache (or the system) or are absent
   --frozen          fail if pogogen.lock would change (for CI)
-  --verbose         say what is run and how long each stage took
+  --verbose         say what is run, and when each stage ended (ms since start)
   --debug           show stack traces for internal errors
   --version         print the version
   --help            show this text

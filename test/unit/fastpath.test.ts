@@ -37,7 +37,16 @@ t.test('record and check', async (t) => {
 t.test('end to end: an unchanged re-run takes the fast path; a changed environment does not', async (t) => {
   const dir = fixture('basic');
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  t.match(pogogen(dir, ['--verbose']).stderr, /validated/);
+  const first = pogogen(dir, ['--verbose']).stderr;
+  t.match(first, /validated/);
+  // Each stage's time is counted from the process's start, so they only grow, and the first already includes
+  // Node's start-up and the loading of the pipeline.
+  const times = [...first.matchAll(/^pogogen: .* \(([\d.]+) ms\)$/gm)].map((m) => Number(m[1]));
+  t.ok(times.length >= 4, `stage times: ${times.join(', ')}`);
+  t.same(times, [...times].sort((a, b) => a - b), 'stage times never go back');
+  // Node's start-up plus the pipeline's loading take well over 20 ms on any machine; counted from main(), the
+  // first stage (a cached compiler probe) ended after a few.
+  t.ok(times[0]! > 20, `the first stage's time (${times[0]} ms) includes the start-up`);
   t.ok(fs.existsSync(path.join(dir, 'out/.pogogen/fastpath.json')), 'recorded');
   const fast = pogogen(dir, ['--verbose']);
   t.equal(fast.code, 0);
