@@ -254,6 +254,34 @@ for (const scale of scales) {
     }
   }
 
+  // Where a clean generation's wall time goes: pogogen --verbose says when each stage ended (ms since the process
+  // started); esbuild alone on the same description, and a bare Node start, for the parts outside pogogen's code.
+  if (alive('pogogen')) {
+    const stages = new Map();
+    const esbuildWall = [];
+    const nodeWall = [];
+    const esbuildBin = path.join(repo, 'node_modules', '@esbuild', `${process.platform}-${process.arch}`, 'bin', 'esbuild');
+    for (let run = 0; run < runs; run++) {
+      clean(proj, 'pogogen');
+      const r = timed([...TOOLS.pogogen.gen(fakeEnv), '--verbose'], { cwd: proj, env: fakeEnv, timeoutS: 1800 });
+      if (!r.ok) break;
+      for (const m of r.stderr.matchAll(/^pogogen: (.+?)(?::.*)? \(([\d.]+) ms\)$/gm)) {
+        const name = m[1].startsWith('wrote ') || m[1] === 'all files up to date' ? 'files written' : m[1] === 'compiler' ? 'compiler known (probe cache)' : m[1].replace(/ \d+ .*$/, '');
+        if (!stages.has(name)) stages.set(name, []);
+        stages.get(name).push(Number(m[2]) / 1000);
+      }
+      if (!stages.has('exit')) stages.set('exit', []);
+      stages.get('exit').push(r.wall);
+      if (fs.existsSync(esbuildBin)) {
+        const out = path.join(work, 'esbuild-alone.mjs');
+        esbuildWall.push(timed([esbuildBin, 'build.pogo.ts', '--bundle', '--format=esm', '--platform=node', '--packages=external', `--alias:pogogen=${path.join(pogo, 'dist', 'index.js')}`, `--outfile=${out}`, '--log-level=error'], { cwd: proj, env: fakeEnv }).wall);
+      }
+      nodeWall.push(timed([process.execPath, '-e', '0'], { env: fakeEnv }).wall);
+    }
+    R.pogogen.timeline = { stages: [...stages].map(([name, at]) => ({ name, at: median(at), n: at.length })), esbuild: esbuildWall, node: nodeWall };
+    log(`  pogogen's stages: ${R.pogogen.timeline.stages.map((st) => `${st.name} ${(st.at * 1000).toFixed(0)} ms`).join(', ')}`);
+  }
+
   // Where pogogen spends its time: one more clean generation under the V8 profiler (not timed).
   if (doProfile && alive('pogogen')) {
     clean(proj, 'pogogen');
@@ -559,6 +587,25 @@ for (const name of Object.keys(results)) {
   const notes = only.flatMap((tt) => [...(res.R[tt].failed ? [`${TOOLS[tt].label}: ${res.R[tt].failed}`] : []), ...[...new Set(res.R[tt].notes)].map((n) => `${TOOLS[tt].label}: ${n}`)]);
   const touched = only.filter((tt) => tt !== 'pogogen' && res.R[tt].regenExamples).map((tt) => `${TOOLS[tt].label} re-generation rewrote e.g. ${res.R[tt].regenExamples.join(', ')}`);
   if (notes.length + touched.length > 0) lines.push('Observations:', '', ...[...notes, ...touched].map((n) => `- ${n.replace(/\n+/g, ' ')}`), '');
+  const tl = only.includes('pogogen') ? res.R.pogogen.timeline : undefined;
+  if (tl !== undefined && tl.stages.length > 0) {
+    lines.push(
+      `Where pogogen's clean generation spends its wall time: \`pogogen --verbose\` prints when each stage ended, counted from the process's start (medians of ${tl.stages[0].n} more runs; each line's time includes the one before it, and the process's end comes from the wall clock):`,
+      '',
+      '| stage ended | at | stage took |',
+      '|---|---:|---:|',
+    );
+    let prev = 0;
+    for (const st of tl.stages) {
+      lines.push(`| ${st.name === 'exit' ? 'process ended' : st.name} | ${fmtS(st.at)} | ${fmtS(Math.max(0, st.at - prev))} |`);
+      prev = st.at;
+    }
+    lines.push('');
+    const gnGen = res.R.gn?.gen?.length > 0 ? median(res.R.gn.gen) : undefined;
+    const parts = [`a bare \`node -e 0\` takes ${fmtS(median(tl.node))}`];
+    if (tl.esbuild.length > 0) parts.push(`esbuild alone on this build.pogo.ts ${fmtS(median(tl.esbuild))}`);
+    lines.push(`For comparison, in the same runs: ${parts.join(', ')}${gnGen === undefined ? '' : `; GN's whole generation ${fmtS(gnGen)}`}. "bundled with esbuild" ends after the bundle is also compiled and run by V8.`, '');
+  }
   for (const [prof, top] of only.includes('pogogen') ? [[res.R.pogogen.profile, 15], [res.R.pogogen.profileTouched, 8]] : []) {
     if (!prof) continue;
     lines.push(`Where pogogen's ${prof.what} spends its time (one run under \`node --cpu-prof\`, ${prof.totalMs.toFixed(0)} ms sampled; self time):`, '');
