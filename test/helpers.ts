@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expand, type Steps } from '../lib/plan/steps.ts';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const cli = path.join(repo, 'dist', 'cli.js');
@@ -105,4 +106,31 @@ export function pogogenAsync(dir: string, args: readonly string[] = [], env: Rea
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
+}
+
+/**
+ * What is wrong with `text` as the compile_commands.json of `steps`, or undefined. The writer builds it from
+ * pre-quoted blocks, not with JSON.stringify: it must parse to exactly the entries JSON.stringify would be given
+ * (each compile edge's argv without the launcher, absolute file and output, sorted by file then output), laid out
+ * exactly as `JSON.stringify(entries, null, 2)` would.
+ */
+export function compdbProblem(steps: Steps, text: string): string | undefined {
+  const rules = new Map(steps.rules.map((r) => [r.name, r]));
+  const want = steps.edges
+    .filter((e) => e.kind === 'compile' && e.source !== undefined)
+    .map((e) => {
+      const rule = rules.get(e.rule)!;
+      return { directory: steps.root, file: path.resolve(steps.root, e.source!), arguments: expand(rule, e).slice(rule.launcher ?? 0).map((a) => (typeof a === 'string' ? a : a.raw)), output: path.resolve(steps.root, e.outs[0]!) };
+    })
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.output < b.output ? -1 : a.output > b.output ? 1 : 0));
+  let got: unknown;
+  try {
+    got = JSON.parse(text);
+  } catch (err) {
+    return `compile_commands.json is not JSON: ${String(err)}`;
+  }
+  if (JSON.stringify(got) !== JSON.stringify(want)) return `compile_commands.json differs from its entries: ${JSON.stringify(got).slice(0, 300)} vs ${JSON.stringify(want).slice(0, 300)}`;
+  const layout = `${JSON.stringify(want, null, 2)}\n`;
+  if (text !== layout) return `compile_commands.json is laid out differently: ${JSON.stringify(text.slice(0, 300))}`;
+  return undefined;
 }

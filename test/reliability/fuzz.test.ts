@@ -15,7 +15,7 @@ import { validate, type Model } from '../../lib/model/validate.ts';
 import { plan } from '../../lib/plan/plan.ts';
 import type { DependencyResolution } from '../../lib/resolve/graph.ts';
 import { resolve } from '../../lib/resolve/resolve.ts';
-import { cli, project } from '../helpers.ts';
+import { cli, compdbProblem, project } from '../helpers.ts';
 import { caseSeed, cliCase, description, rng, seedFromEnv, type Traits } from './gen.ts';
 
 const seed = seedFromEnv();
@@ -87,7 +87,8 @@ function runCase(value: unknown, traits: Traits, r: ReturnType<typeof rng>, opts
     const steps = plan(graph, { toolchain: { family: 'gcc', cc: ['cc'] }, env: { cppflags: [], cflags: [], ldflags: [] }, regen: { argv: ['pogogen'], depfile: 'out/.pogogen/build.ninja.d', files: ['build.pogo.ts'], dirs: [] }, self: ['node', 'cli.js'], dependencies: builds, jobs: 2, memoryBytes: 8 * 2 ** 30 });
     // Both render lazily: iterate them, so every line is made.
     [...writeNinja(steps)];
-    [...writeCompdb(steps)];
+    const badCompdb = compdbProblem(steps, [...writeCompdb(steps)].join(''));
+    if (badCompdb !== undefined) return badCompdb;
     if (checkMakePaths(steps).length === 0) writeMake(steps);
     tally.planned++;
     return undefined;
@@ -218,3 +219,4 @@ function snapshot(dir: string): Record<string, string | null> {
   };
   return Object.fromEntries(['build.ninja', 'Makefile', 'compile_commands.json', 'pogogen.lock'].map((f) => [f, read(f)]));
 }
+
