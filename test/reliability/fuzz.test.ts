@@ -219,4 +219,3 @@ function snapshot(dir: string): Record<string, string | null> {
   };
   return Object.fromEntries(['build.ninja', 'Makefile', 'compile_commands.json', 'pogogen.lock'].map((f) => [f, read(f)]));
 }
-
