@@ -10,6 +10,7 @@ export const clang: RuleTable = {
   flags: {
     ...gcc.flags,
     lto: { compile: ['-flto=thin'], link: ['-flto=thin'] },
+    debugLines: ['-gline-tables-only'],
     pgo: { generate: ['-fprofile-instr-generate'], generateLink: ['-fprofile-instr-generate'], use: (profdata) => [`-fprofile-instr-use=${profdata}`], format: 'profdata' },
   },
 };

@@ -29,6 +29,7 @@ export const gcc: RuleTable = {
     march: (cpu) => `-march=${cpu}`,
     mtune: (cpu) => `-mtune=${cpu}`,
     debug: ['-g'],
+    debugLines: ['-g1'],
     filePrefixMap: (from, to) => `-ffile-prefix-map=${from}=${to}`,
     // Atomic counters keep multi-threaded training runs exact; partial training keeps untrained code optimised
     // for size/speed as if there were no profile instead of treating it as never executed.

@@ -35,6 +35,8 @@ export interface RuleTable {
     readonly mtune: (cpu: string) => string;
     /** Debug info to keep when splitting it out of a stripped binary. */
     readonly debug: readonly string[];
+    /** Line tables only (file:line in backtraces, no variables or macros): what dependencies get by default. */
+    readonly debugLines: readonly string[];
     readonly filePrefixMap: (from: string, to: string) => string;
     /** Profile-guided optimisation: instrumenting compile and link flags, and the flags using a profile. */
     readonly pgo: {

@@ -1,4 +1,4 @@
-// liburing 2.12 (pogocache's pin): only the library under src/, not its tests and examples.
+// liburing 2.12 (pogocache's pin): only the static libraries under src/, not the shared ones, tests or examples.
 import { recipe } from '../lib/model/api.ts';
 
 export const liburing = recipe({
@@ -10,13 +10,19 @@ export const liburing = recipe({
   },
   build: {
     kind: 'make',
-    // configure writes config-host.h; the library itself is built and installed from src/ alone.
+    // configure writes config-host.h; the library itself is built and installed from src/ alone. ENABLE_SHARED=0:
+    // a project links liburing.a, and the shared library's link would need every flag its objects were built
+    // with (an opted-in sanitizer's runtime, say) while adding nothing the project uses.
     configure: ['./configure', '--prefix={prefix}', '--libdir={prefix}/lib', '--includedir={prefix}/include'],
-    args: ['-C', 'src'],
+    args: ['-C', 'src', 'ENABLE_SHARED=0'],
     installTargets: ['install'],
     prefixVariable: 'prefix',
   },
-  // configure writes liburing/compat.h (and io_uring_version.h in newer releases): the headers are complete then.
-  headers: { after: 'configure', copy: [{ from: 'src/include/liburing.h', to: 'include/liburing.h' }, { from: 'src/include/liburing', to: 'include/liburing' }] },
+  // configure writes liburing/compat.h and io_uring_version.h: the headers are complete then. Exactly the headers
+  // src/Makefile's install writes (src/include/liburing/ also holds sanitize.h, which it never installs).
+  headers: {
+    after: 'configure',
+    copy: ['liburing.h', 'liburing/io_uring.h', 'liburing/compat.h', 'liburing/barrier.h', 'liburing/io_uring_version.h'].map((h) => ({ from: `src/include/${h}`, to: `include/${h}` })),
+  },
   provides: { staticLibs: ['uring'], pkgConfig: 'liburing' },
 });

@@ -10,7 +10,11 @@ export const mimalloc = recipe({
   },
   build: {
     kind: 'cmake',
-    args: ['-DMI_BUILD_SHARED=OFF', '-DMI_BUILD_OBJECT=OFF', '-DMI_BUILD_TESTS=OFF', '-DMI_INSTALL_TOPLEVEL=ON'],
+    // MI_OVERRIDE=OFF: the library is used by its API (mi_malloc, mi_heap_*). With the default ON, the static
+    // library also defines malloc and free, which takes over the whole process, including AddressSanitizer's own
+    // start-up in the development profile (a crash before main). Spread the recipe with -DMI_OVERRIDE=ON to
+    // replace malloc process-wide, in profiles without sanitizers.
+    args: ['-DMI_BUILD_SHARED=OFF', '-DMI_BUILD_OBJECT=OFF', '-DMI_BUILD_TESTS=OFF', '-DMI_INSTALL_TOPLEVEL=ON', '-DMI_OVERRIDE=OFF'],
   },
   // The public headers ship in the archive; MI_INSTALL_TOPLEVEL puts them straight under include/.
   headers: {

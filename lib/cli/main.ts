@@ -198,14 +198,12 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   // Dependencies: system or source, cached or to build; fetched now so the build itself needs no network.
   const cacheDir = defaultCacheDir();
   const table = ruleTables[toolchain.family];
-  const ar = model.profile.lto ? (cross?.ltoAr ?? toolchain.ltoAr ?? table.ar.lto) : (cross?.ar ?? table.ar.plain);
   if (cross !== undefined) {
     // The host's .pc files describe host libraries: a cross build looks only in the target's directory, and
     // without one finds no system package (features fall back to source or to missing).
     process.env.PKG_CONFIG_LIBDIR = cross.pkgConfigLibdir !== undefined && fs.existsSync(cross.pkgConfigLibdir) ? cross.pkgConfigLibdir : path.join(stateDir, 'no-pkgconfig');
     process.env.PKG_CONFIG_PATH = '';
   }
-  const inherited = inheritedFlags(model.profile, table);
   const pinOf = (t: { recipe?: RecipeInput }): { urls: string[]; sha256: string; name: string } => ({ urls: [...t.recipe!.source.urls], sha256: t.recipe!.source.sha256, name: t.recipe!.name });
   const progress = process.stderr.isTTY ? progressBar(process.stderr) : undefined;
   const fetchOpts = { cacheDir, offline: args.offline, log, ...(progress === undefined ? {} : { progress }) };
@@ -226,7 +224,10 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     cacheDir,
     offline: args.offline,
     log,
-    keyOf: (t) => dependencyKey({ recipe: t.recipe!, compiler: { family: toolchain.family, version: toolchain.version, cc: toolchain.cc }, ar, cflags: inherited.cflags, ldflags: inherited.ldflags, platform: process.platform, arch: cross?.triple ?? process.arch }),
+    keyOf: (t) => {
+      const inherited = inheritedFlags(model.profile, table, t.inherit, { plain: cross?.ar ?? table.ar.plain, lto: cross?.ltoAr ?? toolchain.ltoAr ?? table.ar.lto });
+      return dependencyKey({ recipe: t.recipe!, compiler: { family: toolchain.family, version: toolchain.version, cc: toolchain.cc }, ar: inherited.ar, cflags: inherited.cflags, ldflags: inherited.ldflags, platform: process.platform, arch: cross?.triple ?? process.arch });
+    },
     fetch: async (t) => (await fetchArchive(pinOf(t), fetchOpts)).path,
     hasArchive: async (t) => {
       try {

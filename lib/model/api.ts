@@ -239,7 +239,26 @@ export interface DependencySpec {
   readonly feature?: FeatureState;
   /** Settings given to dependents when the dependency is absent. */
   readonly ifMissing?: Settings;
+  /**
+   * What a source build takes from the profile beyond its optimisation level, `-march`/`-mtune`, `NDEBUG` and
+   * frame pointers (always inherited). By default a dependency is built without LTO, sanitizers or coverage and
+   * with line tables only, so it is built once, links fast and every relink optimises only the project's code.
+   */
+  readonly inherit?: DependencyInherit;
+  /** Build it on a plain `ninja` even when nothing needs it (default false). */
   readonly default?: boolean;
+}
+
+/** Per-dependency opt-ins to the profile's heavier flags (see `DependencySpec.inherit`). */
+export interface DependencyInherit {
+  /** Compile it with the profile's LTO flags, so the final link optimises across it too (default false). */
+  readonly lto?: boolean;
+  /** Instrument it with the profile's sanitizers (default false). */
+  readonly sanitize?: boolean;
+  /** Instrument it for the profile's coverage (default false). */
+  readonly coverage?: boolean;
+  /** Debug info: `lines` (default; `-g1`, file:line in backtraces), `full` (the profile's own `-g` flags), `none`. */
+  readonly debug?: 'full' | 'lines' | 'none';
 }
 
 /**

@@ -134,6 +134,14 @@ export const targetSchema = z.discriminatedUnion(
       prefer: z.optional(z.enum(['system', 'source'])),
       feature: z.optional(z.enum(['auto', 'enabled', 'disabled'])),
       ifMissing: z.optional(settingsSchema),
+      inherit: z.optional(
+        z.strictObject({
+          lto: z.optional(z.boolean()),
+          sanitize: z.optional(z.boolean()),
+          coverage: z.optional(z.boolean()),
+          debug: z.optional(z.enum(['full', 'lines', 'none'])),
+        }),
+      ),
       default: z.optional(z.boolean()),
     }),
   ],

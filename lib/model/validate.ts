@@ -5,7 +5,7 @@ import type { CompilerFamily, Platform } from './api.ts';
 import { closest, DiagnosticsError, fieldPath, repr, type Diagnostic } from './diagnostics.ts';
 import { frameIn, locate, type SourceTexts } from './locate.ts';
 import { mergeProfile, normalizeDefines, profileAliases, builtinProfiles, type Profile } from './profiles.ts';
-import { buildSchema, optionSchema, profileSchema, settingsSchema, targetSchema, type OptionInput, type SettingsInput, type TargetInput } from './schema.ts';
+import { buildSchema, targetSchema, type OptionInput, type SettingsInput, type TargetInput } from './schema.ts';
 
 export interface NormalizedSettings {
   readonly cflags: readonly string[];
@@ -334,26 +334,47 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
-// Field names for "did you mean", read from the schemas themselves so they cannot drift apart.
-const targetFields: Record<string, readonly string[]> = Object.fromEntries(targetSchema.def.options.map((o) => [String(o.shape.kind.def.values[0]), Object.keys(o.shape)]));
-const settingsFields = Object.keys(settingsSchema.shape);
-const profileFields = Object.keys(profileSchema.shape);
-const optionFields = [...new Set(optionSchema.def.options.flatMap((o) => Object.keys(o.shape)))];
-const buildFields = Object.keys(buildSchema.shape);
-const projectFields = Object.keys(buildSchema.shape.project.shape);
+// Field names for "did you mean", read from the schemas themselves so they cannot drift apart: the schema at an
+// issue's path is found by walking buildSchema along it, choosing a union's member by the value's `kind`.
+interface SchemaDef {
+  readonly type: string;
+  readonly shape?: Record<string, { readonly def: SchemaDef }>;
+  readonly innerType?: { readonly def: SchemaDef };
+  readonly element?: { readonly def: SchemaDef };
+  readonly valueType?: { readonly def: SchemaDef };
+  readonly options?: readonly { readonly def: SchemaDef }[];
+}
+
+function memberFor(def: SchemaDef, value: unknown): SchemaDef | undefined {
+  for (;;) {
+    if (def.innerType !== undefined && (def.type === 'optional' || def.type === 'nullable' || def.type === 'default')) def = def.innerType.def;
+    else if (def.type === 'union') {
+      const objects = (def.options ?? []).map((o) => o.def).filter((o) => o.type === 'object');
+      const kind = (value as { kind?: unknown } | null | undefined)?.kind;
+      const byKind = objects.find((o) => (o.shape?.kind?.def as { values?: unknown[] } | undefined)?.values?.includes(kind));
+      const next = byKind ?? (objects.length === 1 ? objects[0] : undefined);
+      if (next === undefined) return undefined;
+      def = next;
+    } else return def;
+  }
+}
 
 /** The fields allowed where an unknown key was found, for the "did you mean" help. */
 function knownKeys(root: unknown, path: readonly PropertyKey[]): string[] {
-  const last = path[path.length - 1];
-  const parent = path[path.length - 2];
-  if (path.length === 0) return buildFields;
-  if (last === 'project') return projectFields;
-  if (last === 'public' || last === 'settings' || last === 'ifMissing') return settingsFields;
-  if (parent === 'profiles') return profileFields;
-  if (parent === 'options') return optionFields;
-  const v = valueAt(root, path) as { kind?: unknown } | undefined;
-  if (typeof v?.kind === 'string' && targetFields[v.kind] !== undefined) return [...targetFields[v.kind]!];
-  return [];
+  // Targets are checked one by one against targetSchema (the description's list holds unknown values).
+  const inTarget = path[0] === 'targets' && path.length >= 2;
+  let def: SchemaDef | undefined = ((inTarget ? targetSchema : buildSchema) as unknown as { def: SchemaDef }).def;
+  let value = inTarget ? valueAt(root, path.slice(0, 2)) : root;
+  for (const k of inTarget ? path.slice(2) : path) {
+    def = def === undefined ? undefined : memberFor(def, value);
+    if (def === undefined) return [];
+    const next: { def: SchemaDef } | undefined = def.type === 'object' ? def.shape?.[String(k)] : def.type === 'array' ? def.element : def.type === 'record' ? def.valueType : undefined;
+    if (next === undefined) return [];
+    def = next.def;
+    value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[k] : undefined;
+  }
+  def = def === undefined ? undefined : memberFor(def, value);
+  return def?.type === 'object' ? Object.keys(def.shape ?? {}) : [];
 }
 
 function describeIssue(issue: $ZodIssue, root: unknown, path: readonly PropertyKey[]): string {

@@ -2,27 +2,41 @@
 // chain of edges (extract → configure → build → install, or one restore from the cache) that builds it.
 import path from 'node:path';
 import type { RuleTable } from '../../rules/index.ts';
+import type { DependencyInherit } from '../model/api.ts';
 import type { Profile } from '../model/profiles.ts';
 import type { RecipeInput } from '../model/schema.ts';
 import type { GraphTarget } from '../resolve/graph.ts';
 import type { Edge, Rule } from './steps.ts';
 
-/** The flags a dependency inherits: optimisation, debug info, sanitizers, coverage, LTO; not warnings. */
-export function inheritedFlags(profile: Profile, table: RuleTable): { cflags: string[]; ldflags: string[] } {
-  const keep = profile.cflags.filter((f) => /^-(O|g|f(no-)?omit-frame-pointer|march=|mtune=)/.test(f));
-  const san = table.flags.sanitize(profile.sanitize);
+/**
+ * The flags and archiver a source-built dependency gets from the profile. Always: the optimisation level,
+ * `-march`/`-mtune`, frame pointers, `NDEBUG`, position-independent code; never: warnings. Opt-in per dependency:
+ * LTO (otherwise every link of the program would re-optimise the whole library: 80+ s for libcrypto), sanitizers
+ * and coverage (third-party code under them is slow to build and link, and reports on code the project does not
+ * own). Debug info is cut to line tables unless `debug: 'full'`: a static libcrypto with `-g3` makes each GNU ld
+ * link of the program several seconds slower (docs/DEPS-BENCHMARK.md), while `-g1` still gives file:line in
+ * backtraces.
+ */
+export function inheritedFlags(profile: Profile, table: RuleTable, inherit: DependencyInherit = {}, ars: { readonly plain: readonly string[]; readonly lto: readonly string[] } = table.ar): { cflags: string[]; ldflags: string[]; ar: readonly string[] } {
+  const lto = profile.lto && inherit.lto === true;
+  const san = inherit.sanitize === true ? table.flags.sanitize(profile.sanitize) : { compile: [], link: [] };
+  const coverage = profile.coverage && inherit.coverage === true;
+  const debug = profile.cflags.filter((f) => /^-g/.test(f));
+  const debugFlags = inherit.debug === 'full' ? debug : inherit.debug === 'none' || debug.length === 0 || debug.every((f) => /^-g0$/.test(f)) ? [] : [...table.flags.debugLines];
   return {
     cflags: [
-      ...keep,
+      ...profile.cflags.filter((f) => /^-(O|f(no-)?omit-frame-pointer$|march=|mtune=)/.test(f)),
+      ...debugFlags,
       ...(profile.march === undefined ? [] : [table.flags.march(profile.march)]),
       ...(profile.mtune === undefined ? [] : [table.flags.mtune(profile.mtune)]),
       ...profile.defines.filter((d) => d === 'NDEBUG').map(table.flags.define),
       ...san.compile,
-      ...(profile.coverage ? table.flags.coverage.compile : []),
-      ...(profile.lto ? table.flags.lto.compile : []),
+      ...(coverage ? table.flags.coverage.compile : []),
+      ...(lto ? table.flags.lto.compile : []),
       ...table.flags.pic,
     ],
-    ldflags: [...san.link, ...(profile.coverage ? table.flags.coverage.link : []), ...(profile.lto ? table.flags.lto.link : [])],
+    ldflags: [...san.link, ...(coverage ? table.flags.coverage.link : []), ...(lto ? table.flags.lto.link : [])],
+    ar: lto ? ars.lto : ars.plain,
   };
 }
 

@@ -242,7 +242,7 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
           aliases.push({ name: t.name, outputs: [] });
           break;
         }
-        const inherited = inheritedFlags(profile, table);
+        const inherited = inheritedFlags(profile, table, t.dependency!.inherit, { plain: opts.toolchain.ar ?? table.ar.plain, lto: opts.toolchain.ltoAr ?? table.ar.lto });
         const planned = planDependency(t, {
           root: graph.model.root,
           outDir: graph.outDir,
@@ -257,7 +257,7 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
             strip: r.recipe.source.strip ?? 1,
             ...(r.recipe.source.treeSha256 === undefined ? {} : { treeSha256: r.recipe.source.treeSha256 }),
             cacheEntry: d.cacheEntry,
-            env: { CC: opts.toolchain.cc.join(' '), AR: ar.join(' '), ...(opts.cross === undefined ? {} : { RANLIB: opts.cross.ranlib.join(' '), STRIP: opts.cross.strip.join(' ') }), CFLAGS: inherited.cflags.join(' '), LDFLAGS: inherited.ldflags.join(' ') },
+            env: { CC: opts.toolchain.cc.join(' '), AR: inherited.ar.join(' '), ...(opts.cross === undefined ? {} : { RANLIB: opts.cross.ranlib.join(' '), STRIP: opts.cross.strip.join(' ') }), CFLAGS: inherited.cflags.join(' '), LDFLAGS: inherited.ldflags.join(' ') },
             ...(opts.cross === undefined ? {} : { cross: { triple: opts.cross.triple, cmakeProcessor: opts.cross.cmakeProcessor, ...(opts.cross.opensslTarget === undefined ? {} : { opensslTarget: opts.cross.opensslTarget }) } }),
             jobs: opts.jobs ?? 2,
           },

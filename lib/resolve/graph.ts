@@ -1,6 +1,7 @@
 // The resolved target graph: every path decided (root-relative), every setting propagated, deps checked.
 import type { Model, NormalizedSettings, Place } from '../model/validate.ts';
 
+import type { DependencyInherit } from '../model/api.ts';
 import type { RecipeInput } from '../model/schema.ts';
 
 export type GraphTargetKind = 'executable' | 'static_library' | 'shared_library' | 'object_set' | 'action' | 'dependency' | 'test';
@@ -21,6 +22,8 @@ export interface DependencyInfo {
   readonly headersStamp?: string;
   /** Library files links take, inside installDir. */
   readonly libFiles: readonly string[];
+  /** The dependency's opt-ins to the profile's LTO, sanitizers, coverage and full debug info. */
+  readonly inherit?: DependencyInherit;
 }
 
 export interface CompiledInfo {

@@ -341,12 +341,13 @@ export type DependencyTarget = Extract<ModelTarget, { kind: 'dependency' }>;
 function dependencyInfo(t: DependencyTarget, resolution: DependencyResolution | undefined, outDir: string): DependencyInfo | undefined {
   if (resolution === undefined) return undefined;
   if (resolution.source !== 'source') return { resolution, libFiles: [] };
+  const inherit = t.inherit === undefined ? {} : { inherit: t.inherit };
   const installDir = `${outDir}/deps/${t.name}`;
   const p = resolution.recipe.provides;
   const libFiles = [...(p.staticLibs ?? []).map((l) => `${installDir}/lib/lib${l}.a`), ...(p.sharedLibs ?? []).map((l) => `${installDir}/lib/lib${l}.so`)];
   // Objects wait only for the headers when the recipe stages them early; links wait for libFiles.
   const headersStamp = resolution.recipe.headers === undefined ? {} : { headersStamp: `${outDir}/deps/${t.name}.headers.stamp` };
-  return { resolution, installDir, stamp: `${outDir}/deps/${t.name}.stamp`, ...headersStamp, libFiles };
+  return { resolution, installDir, stamp: `${outDir}/deps/${t.name}.stamp`, ...headersStamp, libFiles, ...inherit };
 }
 
 /** What a dependency gives its dependents: compile and link settings from the recipe, pkg-config, or ifMissing. */
