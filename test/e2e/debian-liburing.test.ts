@@ -27,10 +27,12 @@ t.test('liburing from the Debian source package builds into the demo', { skip: w
   const dir = path.join(work, 'demo');
   fs.mkdirSync(dir);
   fs.cpSync(path.join(repo, 'examples'), path.join(dir, 'examples'), { recursive: true });
-  // The demo's own description, with its liburing recipe pointed at Debian's tarball and preferred over the system.
+  // The demo's own description, with its liburing recipe pointed at Debian's tarball and preferred over the system;
+  // releases before 2.5 have no io_uring_version.h, so that header is not staged.
   const original = fs.readFileSync(path.join(repo, 'build.pogo.ts'), 'utf8');
   const description = `import { recipe as pogoRecipe, recipes as pogoRecipes } from 'pogogen';
-const debianLiburing = pogoRecipe({ ...pogoRecipes.liburing, version: '${version}', source: { urls: ['file://${path.join(src, file)}'], sha256: '${sha256}' } });
+const staged = pogoRecipes.liburing.headers!;
+const debianLiburing = pogoRecipe({ ...pogoRecipes.liburing, version: '${version}', source: { urls: ['file://${path.join(src, file)}'], sha256: '${sha256}' }, headers: { ...staged, copy: staged.copy.filter((c) => !c.from.endsWith('io_uring_version.h')) } });
 ${original.replace('recipe: recipes.liburing,', "recipe: debianLiburing, prefer: 'source',")}`;
   t.match(description, /recipe: debianLiburing, prefer: 'source'/, 'the demo description was adapted');
   fs.writeFileSync(path.join(dir, 'build.pogo.ts'), description);
