@@ -34,9 +34,9 @@ for (const [name, ninja, family] of [
   ['ninja 1.11 (MurmurHash64A)', system, 'murmur'],
   ['ninja 1.13 (rapidhash)', npm, 'rapid'],
 ] as const) {
-  t.test(`hashes as ${name} writes them`, { skip: ninja === undefined ? 'not installed' : false }, async (t) => {
-    const version = run(ninja!, ['--version']).stdout.trim();
-    if ((logVersionOf(version) >= 7) !== (family === 'rapid')) return t.skip(`${ninja} is ${version}`);
+  const version = ninja === undefined ? '' : run(ninja, ['--version']).stdout.trim();
+  const skip = ninja === undefined ? 'not installed' : (logVersionOf(version) >= 7) !== (family === 'rapid') ? `${ninja} is ${version}` : false;
+  t.test(`hashes as ${name} writes them`, { skip }, async (t) => {
     const { log, compdb } = buildWith(ninja!);
     const parsed = parseNinjaLog(log)!;
     t.equal(parsed.version, logVersionOf(version), `# ninja log v${logVersionOf(version)}`);
