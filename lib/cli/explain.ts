@@ -1,12 +1,14 @@
-// `pogogen explain OUTPUT|TARGET`: runs ninja's dry run with explanations on the freshly generated build, says
-// why each step would run in the description's terms, and where each flag of the target's compile comes from.
+// `pogogen explain OUTPUT|TARGET`: runs ninja's dry run with explanations on the freshly generated build, says why
+// each step would run in the description's terms — including entries of .ninja_log that another ninja wrote — and
+// where each flag of the target's compile comes from.
 import { spawnSync } from 'node:child_process';
 import { closest } from '../model/diagnostics.ts';
-import { explain, formatExplanation } from '../insight/explain.ts';
+import { blameLog, explain, formatExplanation, type Explanation } from '../insight/explain.ts';
 import { compileProvenance } from '../insight/provenance.ts';
 import type { CliArgs } from './args.ts';
 import type { Generated, Io } from './insight.ts';
-import { findNinja } from './probe.ts';
+import { chooseNinja, describeNinja, logProblem, ninjaCommands, type NinjaChoice } from './ninja.ts';
+import { familyOfEntry, familyOfVersion, logVersionOf, type LogEntry } from './ninja-log.ts';
 
 export async function explainCommand(args: CliArgs, gen: Generated, io: Io): Promise<number> {
   const { root, graph, steps } = gen;
@@ -18,20 +20,17 @@ export async function explainCommand(args: CliArgs, gen: Generated, io: Io): Pro
     io.err(`pogogen: error: "${subject}" is neither a target nor an output of this build${guess === undefined ? '' : `; did you mean "${guess}"?`}\n`);
     return 1;
   }
-  const ninja = findNinja();
-  if (ninja === undefined) {
+  const choice = chooseNinja(root, { others: true });
+  if (choice === undefined) {
     io.err('pogogen: error: explain needs ninja (on PATH or from npm)\n');
     return 1;
   }
-  const r = spawnSync(ninja.path, ['-C', root, '-d', 'explain', '-n', ...(subject === undefined ? [] : [subject])], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  if (r.status !== 0) {
-    io.err(`pogogen: error: ninja -d explain -n failed:\n${r.stderr}${r.stdout}`);
-    return 1;
-  }
-  const e = explain(`${r.stderr}\n${r.stdout}`, steps, root);
+  const e = explainNinja(choice, root, subject, steps, io);
+  if (e === undefined) return 1;
+  const tool = { name: 'ninja', path: choice.ninja.path, version: choice.ninja.version };
   const provenance = owner === undefined ? undefined : compileProvenance(gen.model, graph, steps, gen.toolchain, owner);
   if (args.json) {
-    io.out(`${JSON.stringify({ subject: subject ?? 'all', ...e, ...(provenance === undefined ? {} : { flags: provenance }) }, null, 2)}\n`);
+    io.out(`${JSON.stringify({ subject: subject ?? 'all', tool, ...e, ...(provenance === undefined ? {} : { flags: provenance }) }, null, 2)}\n`);
     return 0;
   }
   io.out(formatExplanation(e, subject ?? 'the default targets'));
@@ -41,4 +40,43 @@ export async function explainCommand(args: CliArgs, gen: Generated, io: Io): Pro
     for (const p of provenance) io.out(`  ${p.arg.padEnd(width)}  ${p.origin}\n`);
   }
   return 0;
+}
+
+/**
+ * The dry run of the ninja `pogogen build` would run. One that would discard the log is not run at all (even a
+ * dry run deletes it); one that misreads it is, and the "command line changed" it then reports for entries the
+ * other kind of ninja wrote is restated as what it is. Other ninjas at hand that would not read the log get a note.
+ */
+function explainNinja(choice: NinjaChoice, root: string, subject: string | undefined, steps: Generated['steps'], io: Io): Explanation | undefined {
+  const { ninja, log } = choice;
+  const notes = log === undefined ? [] : choice.others.flatMap((o) => {
+    const p = logProblem(o.ninja, o.treatment, log);
+    return p === undefined ? [] : [`run directly instead, ${p}`];
+  });
+  const withNotes = (e: Explanation): Explanation => (notes.length === 0 ? e : { ...e, notes });
+  if (log !== undefined && choice.treatment === 'discards') {
+    const r = spawnSync(ninja.path, ['-C', root, '-t', 'commands', ...(subject === undefined ? [] : [subject])], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    const count = r.status === 0 ? r.stdout.split('\n').filter((l) => l !== '').length : 0;
+    return withNotes({ steps: count, reasons: [], consequences: {}, log: logProblem(ninja, choice.treatment, log)! });
+  }
+  const r = spawnSync(ninja.path, ['-C', root, '-d', 'explain', '-n', ...(subject === undefined ? [] : [subject])], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0) {
+    io.err(`pogogen: error: ninja -d explain -n failed:\n${r.stderr}${r.stdout}`);
+    return undefined;
+  }
+  let e = explain(`${r.stderr}\n${r.stdout}`, steps, root);
+  if (log !== undefined && e.reasons.some((x) => x.why === 'command-changed')) {
+    // Only the last entry of an output counts, as for ninja.
+    const last = new Map<string, LogEntry>(log.log.entries.map((x) => [x.output, x]));
+    const commands = ninjaCommands(root, ninja.path);
+    const own = familyOfVersion(logVersionOf(ninja.version));
+    const foreign = (out: string): boolean => {
+      const entry = last.get(out);
+      const family = entry === undefined ? undefined : familyOfEntry(entry, commands.get(out));
+      return family !== undefined && family !== own;
+    };
+    const why = `the command is unchanged, but its ${log.file} entry was written by ${own === 'rapid' ? 'ninja 1.12 or older' : 'ninja 1.13 or newer'}, whose hash of it ${describeNinja(ninja)} takes for a changed command`;
+    e = blameLog(e, foreign, log.file, why);
+  }
+  return withNotes(e);
 }

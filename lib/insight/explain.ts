@@ -1,6 +1,5 @@
-// `pogogen explain`: ninja's `-d explain -n` lines translated into the description's terms — which source or
-// header changed, whose command (flags, defines, profile) changed, what was never built, what the description
-// change regenerates — grouped by target.
+// `pogogen explain`: ninja's `-d explain -n` lines translated into the description's terms — which source or header changed, whose command (flags, defines, profile) changed, what was
+// never built, what the description change regenerates, which log entries another ninja wrote — grouped by target.
 import type { Steps } from '../plan/steps.ts';
 
 export interface Reason {
@@ -8,7 +7,7 @@ export interface Reason {
   readonly output: string;
   /** The target the output belongs to, or `pogogen` for build.ninja itself. */
   readonly target: string;
-  readonly why: 'input-changed' | 'command-changed' | 'missing' | 'never-built' | 'description-changed';
+  readonly why: 'input-changed' | 'command-changed' | 'missing' | 'never-built' | 'description-changed' | 'log-format';
   /** For input-changed: the newer input (root-relative when inside the project). */
   readonly input?: string;
   /** For input-changed: what kind of file the input is. */
@@ -22,6 +21,10 @@ export interface Explanation {
   readonly reasons: readonly Reason[];
   /** Outputs rebuilt only because something they read is rebuilt, by target. */
   readonly consequences: Readonly<Record<string, number>>;
+  /** Set when every step reruns because the ninja asked cannot use the tree's .ninja_log at all: why. */
+  readonly log?: string;
+  /** What other ways of starting the build would do differently (another ninja and the log). */
+  readonly notes?: readonly string[];
 }
 
 /** Parses ninja's stderr/stdout of `-d explain -n` for the given build. */
@@ -77,9 +80,19 @@ export function explain(text: string, steps: Steps, root: string): Explanation {
   return { steps: total, reasons, consequences };
 }
 
+/**
+ * The command-changed reasons whose output's log entry is another ninja's hash of the very same command (`foreign`
+ * says which), restated as what they are: the command did not change, the ninja reading the log hashes differently.
+ */
+export function blameLog(e: Explanation, foreign: (output: string) => boolean, logFile: string, why: string): Explanation {
+  return { ...e, reasons: e.reasons.map((r) => (r.why === 'command-changed' && foreign(r.output) ? { output: r.output, target: r.target, why: 'log-format', input: logFile, inputKind: 'file', text: why } : r)) };
+}
+
 export function formatExplanation(e: Explanation, subject: string): string {
-  if (e.steps === 0 && e.reasons.length === 0) return `${subject} is up to date: ninja would run nothing\n`;
+  const notes = (e.notes ?? []).map((n) => `note: ${n}\n`).join('');
+  if (e.steps === 0 && e.reasons.length === 0 && e.log === undefined) return `${subject} is up to date: ninja would run nothing\n${notes}`;
   const out = [`${subject}: ninja would run ${e.steps} step${e.steps === 1 ? '' : 's'}`];
+  if (e.log !== undefined) out.push(`  every step: ${e.log}`);
   const byTarget = new Map<string, Reason[]>();
   for (const r of e.reasons) byTarget.set(r.target, [...(byTarget.get(r.target) ?? []), r]);
   for (const [t, rs] of byTarget) {
@@ -89,11 +102,12 @@ export function formatExplanation(e: Explanation, subject: string): string {
     for (const r of rs) byInput.set(r.input ?? `${r.why}:${r.output}`, [...(byInput.get(r.input ?? `${r.why}:${r.output}`) ?? []), r]);
     for (const group of byInput.values()) {
       const first = group[0]!;
-      if (group.length === 1 || first.input === undefined) for (const r of group) out.push(`  ${r.text}`);
+      if (first.why === 'log-format') out.push(`  ${group.map((r) => r.output).join(', ')}: ${first.text}`);
+      else if (group.length === 1 || first.input === undefined) for (const r of group) out.push(`  ${r.text}`);
       else out.push(`  ${first.inputKind === 'header' ? 'header' : first.inputKind ?? 'file'} ${first.input} changed: ${group.length} outputs rebuild (${group.map((r) => r.output).join(', ')})`);
     }
   }
   const follow = Object.entries(e.consequences).filter(([, n]) => n > 0);
   if (follow.length > 0) out.push(`then, because their inputs are rebuilt: ${follow.map(([t, n]) => `${t} (${n})`).join(', ')}`);
-  return `${out.join('\n')}\n`;
+  return `${out.join('\n')}\n${notes}`;
 }
