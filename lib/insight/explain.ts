@@ -1,4 +1,5 @@
-// `pogogen explain`: ninja's `-d explain -n` lines translated into the description's terms — which source or header changed, whose command (flags, defines, profile) changed, what was
+// `pogogen explain`: ninja's `-d explain -n` lines (or make's `-n --debug=b` lines) translated into the
+// description's terms — which source or header changed, whose command (flags, defines, profile) changed, what was
 // never built, what the description change regenerates, which log entries another ninja wrote — grouped by target.
 import type { Steps } from '../plan/steps.ts';
 
@@ -48,7 +49,7 @@ export function explain(text: string, steps: Steps, root: string): Explanation {
     const s = m[1]!;
     let r: Reason | undefined;
     let x: RegExpExecArray | null;
-    if ((x = /^(?:recorded mtime of |restat of )?output (.+?) older than most recent input (.+?) \(/.exec(s)) !== null) {
+    if ((x = /^(?:recorded mtime of |restat of output |output )(.+?) older than most recent input (.+?) \(/.exec(s)) !== null) {
       const out = rel(x[1]!);
       const input = rel(x[2]!);
       if (owner(out) === 'pogogen') r = { output: out, target: 'pogogen', why: 'description-changed', input, text: `${input} changed: pogogen regenerates build.ninja first, then whatever the new description changes` };
@@ -88,10 +89,59 @@ export function blameLog(e: Explanation, foreign: (output: string) => boolean, l
   return { ...e, reasons: e.reasons.map((r) => (r.why === 'command-changed' && foreign(r.output) ? { output: r.output, target: r.target, why: 'log-format', input: logFile, inputKind: 'file', text: why } : r)) };
 }
 
-export function formatExplanation(e: Explanation, subject: string): string {
+/** What make's `-n --debug=b` says it would remake, in the terms of explain(); a cmd/ file newer is a changed command. */
+export function explainMake(text: string, steps: Steps, root: string): Explanation {
+  const edgeOf = new Map<string, number>();
+  steps.edges.forEach((e, i) => {
+    for (const o of e.outs) edgeOf.set(o, i);
+  });
+  const rel = (p: string): string => (p.startsWith(`${root}/`) ? p.slice(root.length + 1) : p);
+  const cmdDir = `${steps.outDir}/cmd/`;
+  const reasons: Reason[] = [];
+  const firstHand = new Set<string>();
+  const remade = new Set<number>();
+  const dirty = new Map<string, number>();
+  const generated = new Set(edgeOf.keys());
+  const kindOf = (f: string): Reason['inputKind'] => (generated.has(f) ? 'generated' : /\.(c|cc|cpp|cxx|m|s|S)$/.test(f) ? 'source' : /\.(h|hh|hpp|inc)$/.test(f) ? 'header' : 'file');
+  const add = (r: Reason): void => {
+    if (firstHand.has(r.output)) return;
+    firstHand.add(r.output);
+    reasons.push(r);
+  };
+  for (const line of text.split('\n')) {
+    let x: RegExpExecArray | null;
+    if ((x = /^\s*Prerequisite '(.+)' is newer than target '(.+)'\.$/.exec(line)) !== null) {
+      const input = rel(x[1]!);
+      const out = rel(x[2]!);
+      if (out.endsWith('Makefile.stamp')) add({ output: 'Makefile', target: 'pogogen', why: 'description-changed', input, text: `${input} changed: make has pogogen regenerate the Makefile first, then whatever the new description changes` });
+      else if (!edgeOf.has(out)) continue;
+      else if (input.startsWith(cmdDir)) add({ output: out, target: steps.edges[edgeOf.get(out)!]!.target, why: 'command-changed', text: `the command for ${out} changed: flags, defines, include dirs, the profile, the compiler or the environment it was generated with` });
+      else if (!generated.has(input)) {
+        const kind = kindOf(input);
+        const what = kind === 'header' ? `header ${input} (included, per the depfile)` : kind === 'source' ? `source ${input}` : input;
+        add({ output: out, target: steps.edges[edgeOf.get(out)!]!.target, why: 'input-changed', input, inputKind: kind, text: `${what} is newer than ${out}` });
+      }
+    } else if ((x = /^\s*File '(.+)' does not exist\.$/.exec(line)) !== null) {
+      const out = rel(x[1]!);
+      if (edgeOf.has(out)) add({ output: out, target: steps.edges[edgeOf.get(out)!]!.target, why: 'missing', text: `${out} does not exist (never built, or deleted)` });
+    } else if ((x = /^\s*Must remake target '(.+)'\.$/.exec(line)) !== null) {
+      const out = rel(x[1]!);
+      const i = edgeOf.get(out);
+      if (i === undefined || remade.has(i)) continue;
+      remade.add(i);
+      const t = steps.edges[i]!.target;
+      if (!steps.edges[i]!.outs.some((o) => firstHand.has(o))) dirty.set(t, (dirty.get(t) ?? 0) + 1);
+    }
+  }
+  const consequences: Record<string, number> = {};
+  for (const [t, n] of [...dirty].sort(([a], [b]) => (a < b ? -1 : 1))) consequences[t] = n;
+  return { steps: remade.size, reasons, consequences };
+}
+
+export function formatExplanation(e: Explanation, subject: string, tool = 'ninja'): string {
   const notes = (e.notes ?? []).map((n) => `note: ${n}\n`).join('');
-  if (e.steps === 0 && e.reasons.length === 0 && e.log === undefined) return `${subject} is up to date: ninja would run nothing\n${notes}`;
-  const out = [`${subject}: ninja would run ${e.steps} step${e.steps === 1 ? '' : 's'}`];
+  if (e.steps === 0 && e.reasons.length === 0 && e.log === undefined) return `${subject} is up to date: ${tool} would run nothing\n${notes}`;
+  const out = [`${subject}: ${tool} would run ${e.steps} step${e.steps === 1 ? '' : 's'}`];
   if (e.log !== undefined) out.push(`  every step: ${e.log}`);
   const byTarget = new Map<string, Reason[]>();
   for (const r of e.reasons) byTarget.set(r.target, [...(byTarget.get(r.target) ?? []), r]);
