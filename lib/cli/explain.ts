@@ -8,7 +8,7 @@ import { blameLog, explain, explainMake, formatExplanation, type Explanation } f
 import { compileProvenance } from '../insight/provenance.ts';
 import type { CliArgs } from './args.ts';
 import type { Generated, Io } from './insight.ts';
-import { chooseNinja, describeNinja, logProblem, ninjaCommands, type NinjaChoice } from './ninja.ts';
+import { chooseNinja, describeNinja, logProblem, ninjaCommands, readLog, type NinjaChoice } from './ninja.ts';
 import { familyOfEntry, familyOfVersion, logVersionOf, type LogEntry } from './ninja-log.ts';
 import { which } from './probe.ts';
 import { writeIfChanged } from './write.ts';
@@ -100,7 +100,7 @@ function explainNinja(choice: NinjaChoice, root: string, subject: string | undef
   }
   if (log !== undefined && e.reasons.some((x) => x.why === 'command-changed')) {
     // Only the last entry of an output counts, as for ninja.
-    const last = new Map<string, LogEntry>(log.log.entries.map((x) => [x.output, x]));
+    const last = new Map<string, LogEntry>((readLog(root, log)?.entries ?? []).map((x) => [x.output, x]));
     const commands = ninjaCommands(root, ninja.path);
     const own = familyOfVersion(logVersionOf(ninja.version));
     const foreign = (out: string): boolean => {

@@ -24,7 +24,6 @@ export interface TreeLog {
   readonly version: number;
   /** The hash of its newest entries (1.11 appends its own to a 1.13 log; see ninja-log.ts). */
   readonly family: HashFamily;
-  readonly log: NinjaLog;
 }
 
 export interface NinjaChoice {
@@ -86,7 +85,7 @@ export function chooseNinja(root: string, opts: { env?: NodeJS.ProcessEnv; other
   const candidates = ninjaCandidates(opts.env);
   if (candidates.length === 0) return undefined;
   const probed = (i: number): NinjaBinary => probeNinja(candidates[i]!);
-  const log = treeLog(root, candidates.map((c) => c.path));
+  const log = treeLog(root, probed(0).path);
   if (log === undefined) return { ninja: probed(0), treatment: 'reads', others: [] };
   let chosen = 0;
   for (let i = 0; i < candidates.length; i++) {
@@ -125,33 +124,51 @@ const verdictFile = (root: string): string => path.join(root, 'out', '.pogogen',
  * The tree's .ninja_log and the hash family of its newest entries. A v5 or v6 log holds murmur hashes only (1.12
  * and 1.13 delete a log of another version before writing); a v7 log may end in entries 1.11 appended, which only
  * their hashes tell: they are compared with both functions' hashes of the current commands (`ninja -t compdb`,
- * which reads no log). The answer is kept until the log changes.
+ * which reads no log). The answer is kept until the log changes, so an unchanged tree costs a stat and the header:
+ * the log of a big tree runs to megabytes.
  */
-export function treeLog(root: string, ninjas: readonly string[]): TreeLog | undefined {
+export function treeLog(root: string, ninja: string): TreeLog | undefined {
   const builddir = builddirOf(root);
   if (builddir === undefined) return undefined;
   const file = path.join(builddir, '.ninja_log');
-  let text: string;
+  let head: string;
   let st: fs.Stats;
   try {
-    text = fs.readFileSync(path.join(root, file), 'utf8');
-    st = fs.statSync(path.join(root, file));
+    const fd = fs.openSync(path.join(root, file), 'r');
+    try {
+      st = fs.fstatSync(fd);
+      const buf = Buffer.alloc(64);
+      head = buf.toString('latin1', 0, fs.readSync(fd, buf, 0, buf.length, 0));
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch {
     return undefined;
   }
-  const log = parseNinjaLog(text);
-  if (log === undefined || log.entries.length === 0) return undefined;
-  let family = familyOfVersion(log.version);
-  if (log.version >= 7) {
-    const stamp = { file, size: st.size, mtimeMs: st.mtimeMs };
+  const header = /^# ninja log v(\d+)\n/.exec(head);
+  // No header, or nothing after it (ninja creates the file even when it records nothing): no log to speak of.
+  if (header === null || st.size <= header[0].length) return undefined;
+  const version = Number(header[1]);
+  let family = familyOfVersion(version);
+  if (version >= 7) {
     const kept = readVerdict(root);
     if (kept !== undefined && kept.file === file && kept.size === st.size && kept.mtimeMs === st.mtimeMs) family = kept.family;
     else {
-      family = newestFamily(log, ninjaCommands(root, ninjas[0]!)) ?? family;
-      writeVerdict(root, { ...stamp, family });
+      const log = parseNinjaLog(fs.readFileSync(path.join(root, file), 'utf8'));
+      family = (log === undefined ? undefined : newestFamily(log, ninjaCommands(root, ninja))) ?? family;
+      writeVerdict(root, { file, size: st.size, mtimeMs: st.mtimeMs, family });
     }
   }
-  return { file, version: log.version, family, log };
+  return { file, version, family };
+}
+
+/** The entries of the tree's log (for explain, which looks at them one by one). */
+export function readLog(root: string, log: TreeLog): NinjaLog | undefined {
+  try {
+    return parseNinjaLog(fs.readFileSync(path.join(root, log.file), 'utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 /** The log's size and mtime, to tell afterwards whether a run wrote to it. */
