@@ -32,7 +32,7 @@ export interface NinjaChoice {
   readonly log?: TreeLog;
   /** What the chosen ninja does with it (`reads` when there is none). */
   readonly treatment: Treatment;
-  /** The other ninjas at hand and what each would do with the log (only when asked for, and there is a log). */
+  /** The other ninjas at hand and what each would do with the log (when asked for or the shell's was passed over). */
   readonly others: readonly { readonly ninja: NinjaBinary; readonly treatment: Treatment }[];
 }
 
