@@ -24,14 +24,28 @@ export function plainGeneration(argv: readonly string[]): string | undefined {
   let dir = '.';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (COMMANDS.has(a) || a === '--help' || a === '-h' || a === '--version' || a === '-V' || a === '--debug') return undefined;
+    if (COMMANDS.has(a) || a === '--help' || a === '-h' || a === '--version' || a === '-V') return undefined;
     if (a === '-C') dir = argv[++i] ?? '.';
   }
   return path.resolve(dir);
 }
 
+/** Options that change only what is printed, never what is generated: a re-run that adds them changed nothing. */
+const PRINT_ONLY = new Set(['--verbose', '-v', '--debug']);
+
+/** The command line without the print-only options (a `-C` value is kept whatever it says). */
+function generating(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-C' && i + 1 < argv.length) out.push(a, argv[++i]!);
+    else if (!PRINT_ONLY.has(a)) out.push(a);
+  }
+  return out;
+}
+
 function key(argv: readonly string[], version: string, self: string, env: NodeJS.ProcessEnv): string {
-  return JSON.stringify([version, self, argv, ENV.map((k) => env[k] ?? null)]);
+  return JSON.stringify([version, self, generating(argv), ENV.map((k) => env[k] ?? null)]);
 }
 
 /**

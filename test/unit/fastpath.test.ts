@@ -18,6 +18,8 @@ t.test('record and check', async (t) => {
   t.notOk(upToDate(root, ['--profile', 'development'], '1.0.0', '/cli.js', env), 'other arguments');
   t.notOk(upToDate(root, argv, '1.0.1', '/cli.js', env), 'another pogogen version');
   t.notOk(upToDate(root, argv, '1.0.0', '/cli.js', { CC: 'clang' }), 'another CC');
+  t.ok(upToDate(root, ['--verbose', ...argv, '--debug'], '1.0.0', '/cli.js', env), 'options that only change what is printed are no change');
+  t.ok(upToDate(root, ['-v', ...argv], '1.0.0', '/cli.js', env), '-v neither');
   const later = new Date(Date.now() + 5000);
   fs.utimesSync(path.join(root, 'build.pogo.ts'), later, later);
   t.notOk(upToDate(root, argv, '1.0.0', '/cli.js', env), 'the description was touched');
@@ -51,6 +53,14 @@ t.test('end to end: an unchanged re-run takes the fast path; a changed environme
   const fast = pogogen(dir, ['--verbose']);
   t.equal(fast.code, 0);
   t.match(fast.stderr, /^pogogen: nothing changed since the last generation \([\d.]+ ms\)\n$/, 'no pipeline stage ran');
+  // --verbose and --debug change what is printed, not what is generated: with or without them, nothing changed.
+  const recordFile = path.join(dir, 'out/.pogogen/fastpath.json');
+  const recorded = fs.statSync(recordFile).mtimeMs;
+  const ninjaTime = fs.statSync(path.join(dir, 'build.ninja')).mtimeMs;
+  for (const args of [[], ['--debug']]) t.equal(pogogen(dir, args).code, 0, args.join(' ') || 'no option');
+  t.match(pogogen(dir, ['-v']).stderr, /^pogogen: nothing changed since the last generation \([\d.]+ ms\)\n$/, '-v: answered without the pipeline');
+  t.equal(fs.statSync(recordFile).mtimeMs, recorded, 'the record was not rewritten');
+  t.equal(fs.statSync(path.join(dir, 'build.ninja')).mtimeMs, ninjaTime, 'nor build.ninja');
   const slow = pogogen(dir, ['--verbose'], { CFLAGS: '-DX=1' });
   t.match(slow.stderr, /validated/, 'a new CFLAGS runs the pipeline');
   t.match(fs.readFileSync(path.join(dir, 'compile_commands.json'), 'utf8'), /-DX=1/);
@@ -100,3 +110,4 @@ export default defineBuild({ project: { name: 'c' }, targets: [dependency('x', {
   t.notMatch(again.stdout, /built result cached/);
   t.equal(run('ninja', [], { cwd: dir, env }).code, 0, 'and the build works');
 });
+
