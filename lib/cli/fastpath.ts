@@ -44,8 +44,13 @@ function generating(argv: readonly string[]): string[] {
   return out;
 }
 
+/**
+ * What the record holds for: pogogen's version and file, the Node that runs it (its path is written into the
+ * regeneration rule, so another Node, or the same one upgraded, must generate again), the command line that shapes
+ * the output and the environment.
+ */
 function key(argv: readonly string[], version: string, self: string, env: NodeJS.ProcessEnv): string {
-  return JSON.stringify([version, self, generating(argv), ENV.map((k) => env[k] ?? null)]);
+  return JSON.stringify([version, self, process.execPath, process.version, generating(argv), ENV.map((k) => env[k] ?? null)]);
 }
 
 /**

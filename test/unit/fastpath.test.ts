@@ -111,3 +111,38 @@ export default defineBuild({ project: { name: 'c' }, targets: [dependency('x', {
   t.equal(run('ninja', [], { cwd: dir, env }).code, 0, 'and the build works');
 });
 
+t.test('another Node generates again, and the regeneration rule names the Node that ran pogogen', async (t) => {
+  const dir = fixture('basic');
+  const other = fs.mkdtempSync(path.join(path.dirname(dir), 'pogogen-node-'));
+  t.teardown(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(other, { recursive: true, force: true });
+  });
+  // Another Node at another path, as after installing a second version: a hard link when the file system allows.
+  const otherNode = path.join(other, 'node');
+  try {
+    fs.linkSync(process.execPath, otherNode);
+  } catch {
+    fs.copyFileSync(process.execPath, otherNode);
+  }
+  const { cli } = await import('../helpers.ts');
+  const first = spawnSync(otherNode, [cli, '--verbose'], { cwd: dir, encoding: 'utf8', env: baseEnv });
+  t.equal(first.status, 0, first.stderr);
+  const regen = (): string => /^rule regen\n {2}command = (.*)$/m.exec(fs.readFileSync(path.join(dir, 'build.ninja'), 'utf8'))![1]!;
+  t.match(regen(), ` ${otherNode} `, 'the first generation names the Node that ran it');
+  const again = pogogen(dir, ['--verbose']);
+  t.equal(again.code, 0, again.stderr);
+  t.notMatch(again.stderr, /nothing changed/, 'run by another Node, the same command line is a change');
+  t.match(again.stderr, /validated/);
+  t.match(regen(), ` ${process.execPath} `, 'build.ninja now names this Node');
+  t.notMatch(regen(), otherNode);
+  t.match(pogogen(dir, ['--verbose']).stderr, /^pogogen: nothing changed/, 'and the same Node again changes nothing');
+  // The first Node goes away (removed or upgraded): ninja's regeneration still works.
+  fs.rmSync(otherNode);
+  const file = path.join(dir, 'build.pogo.ts');
+  fs.writeFileSync(file, `${fs.readFileSync(file, 'utf8')}\n`);
+  const { ninja } = await import('../helpers.ts');
+  const b = ninja(dir);
+  t.equal(b.code, 0, b.stdout + b.stderr);
+  t.match(b.stdout, /GEN build\.ninja/, 'ninja regenerated with the Node that is still there');
+});
