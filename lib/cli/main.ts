@@ -113,8 +113,8 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   if (args.command === 'build') return build(args, rt, io, root);
   // Commands other than generating load their code when used: a plain generation never compiles it.
   if (args.command === 'init') return (await import('./init.ts')).initCommand(args, root, io);
-  if (insightCommands.has(args.command) && !args.profileGiven) {
-    // report, explain, desc and docker look at the build the last generation wrote: its profile, options,
+  if ((insightCommands.has(args.command) || args.command === 'targets') && !args.profileGiven) {
+    // report, explain, desc, docker and targets look at the build the last generation wrote: its profile, options,
     // launcher, linker and recorded environment, so that generating again here rewrites nothing.
     const last = path.join(stateDir, 'last-generation.json');
     if (fs.existsSync(last)) {
