@@ -258,8 +258,15 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
 
   const env = { cppflags: splitWords(process.env.CPPFLAGS), cflags: splitWords(process.env.CFLAGS), ldflags: splitWords(process.env.LDFLAGS) };
   // The regeneration command records the environment it was generated with, so `ninja` re-running pogogen
-  // after an edit keeps CC and the flags even from a shell where they are not set.
-  const recorded = (['CC', 'CPPFLAGS', 'CFLAGS', 'LDFLAGS'] as const).filter((k) => process.env[k] !== undefined).map((k) => `${k}=${process.env[k]}`);
+  // after an edit keeps CC and the flags even from a shell where they are not set. The same for where dependencies
+  // come from: another cache means re-extracting and rebuilding every dependency, other mirrors other downloads.
+  // The cache is recorded as the directory it resolved to (a relative POGOGEN_CACHE, or one chosen by
+  // XDG_CACHE_HOME, would mean another directory from ninja's working directory or another shell).
+  const recorded = [
+    ...(['CC', 'CPPFLAGS', 'CFLAGS', 'LDFLAGS'] as const).filter((k) => process.env[k] !== undefined).map((k) => `${k}=${process.env[k]}`),
+    ...(nonEmpty(process.env.POGOGEN_CACHE) || nonEmpty(process.env.XDG_CACHE_HOME) ? [`POGOGEN_CACHE=${path.resolve(cacheDir)}`] : []),
+    ...(process.env.POGOGEN_MIRRORS === undefined ? [] : [`POGOGEN_MIRRORS=${process.env.POGOGEN_MIRRORS}`]),
+  ];
   // ccache is used when it is on PATH, unless turned off; an explicit launcher wins.
   // The decision is recorded in the regeneration command, so ninja re-running pogogen keeps it.
   const launcherSpec = args.launcher ?? process.env.POGOGEN_LAUNCHER;
@@ -452,6 +459,8 @@ async function depStep(args: CliArgs, io: Io): Promise<number> {
     return 1;
   }
 }
+
+const nonEmpty = (v: string | undefined): boolean => v !== undefined && v !== '';
 
 function relTo(root: string, f: string): string {
   return f.startsWith(root + '/') ? f.slice(root.length + 1) : f;
