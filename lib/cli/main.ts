@@ -21,7 +21,7 @@ import { ruleTables } from '../../rules/index.ts';
 import type { RecipeInput } from '../model/schema.ts';
 import { inheritedFlags, type DependencyBuildPlan } from '../plan/deps.ts';
 import { dependencyKey } from '../deps/key.ts';
-import { defaultCacheDir } from '../deps/built.ts';
+import { defaultCacheDir, holdsInstall } from '../deps/built.ts';
 import { progressBar } from './progress.ts';
 import { defaultInstallDirs, type InstallManifest, type TestManifest } from '../plan/install.ts';
 import { forget, plainGeneration, record } from './fastpath.ts';
@@ -256,6 +256,22 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   const graph = resolve(model, { dependencies: selected.resolutions, listings: await listing, ...(cross === undefined ? {} : { variant: cross.triple }) });
   log('resolved');
 
+  // A cached dependency whose install out/ already holds for this key (after a cold build, or a restore) needs no
+  // step: a restore edge would be new to ninja and run once to copy nothing. Its files are read like the
+  // description's instead, so deleting one regenerates, with a restore.
+  const installedFiles: string[] = [];
+  const builds = new Map(
+    [...selected.builds].map(([name, b]) => {
+      const info = graph.targets.find((t) => t.name === name)?.dependency;
+      if (!b.cached || info?.stamp === undefined) return [name, b];
+      const files = [info.stamp, ...(info.headersStamp === undefined ? [] : [info.headersStamp]), ...info.libFiles];
+      if (!holdsInstall(path.resolve(root, info.stamp), b.key, files.map((f) => path.resolve(root, f)))) return [name, b];
+      log(`dependency ${name}: ${info.installDir} holds its install already`);
+      installedFiles.push(...files);
+      return [name, { ...b, installed: true }];
+    }),
+  );
+
   const env = { cppflags: splitWords(process.env.CPPFLAGS), cflags: splitWords(process.env.CFLAGS), ldflags: splitWords(process.env.LDFLAGS) };
   // The regeneration command records the environment it was generated with, so `ninja` re-running pogogen
   // after an edit keeps CC and the flags even from a shell where they are not set. The same for where dependencies
@@ -281,7 +297,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   if (linker !== undefined) log(`linker: ${linker}`);
   // The linker decision is recorded like the launcher's, so a regeneration from another shell keeps it.
   const regenArgv = ['env', ...recorded, `POGOGEN_LINKER=${linker ?? 'default'}`, ...rt.self, ...(args.backend === 'make' ? ['--backend', 'make'] : []), `--launcher=${launcher.length > 0 ? launcher.join(' ') : 'none'}`, ...(args.toolchain === undefined ? [] : [`--toolchain=${args.toolchain}`]), '--profile', model.profile.name, ...Object.entries(args.installDirs).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `--${k}=${v}`), ...Object.entries(args.defines).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `-D${k}=${v}`)];
-  const regenFiles = loaded.files.map((f) => relTo(root, f)).sort();
+  const regenFiles = [...loaded.files.map((f) => relTo(root, f)), ...installedFiles].sort();
   const depfile = 'out/.pogogen/build.ninja.d';
   const steps = plan(graph, {
     toolchain: cross === undefined ? toolchain : { ...toolchain, ar: cross.ar, ltoAr: cross.ltoAr },
@@ -291,7 +307,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     env,
     regen: { argv: regenArgv, depfile, files: regenFiles, dirs: graph.watchedDirs },
     self: rt.self,
-    dependencies: selected.builds,
+    dependencies: builds,
     jobs: os.availableParallelism(),
     memoryBytes: os.totalmem(),
     installDirs: { ...defaultInstallDirs, ...args.installDirs },
@@ -337,6 +353,8 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     const cc = which(toolchain.cc[0]!);
     // The dependency cache is read too: a built entry or an archive that disappears means generating again.
     const depFiles = [...selected.builds.values()].map((b) => (b.cached ? path.join(b.cacheEntry, 'manifest.json') : b.archive!));
+    // So are the installs in out/ that were planned without a step: one deleted must be restored.
+    depFiles.push(...installedFiles.map((f) => path.resolve(root, f)));
     record(root, rawArgv, rt.version, rt.self[rt.self.length - 1]!, { files: [...loaded.files, lockFile, ...(cc === undefined ? [] : [cc]), ...depFiles], dirs: graph.watchedDirs.map((d) => path.resolve(root, d)) }, files.map(([f]) => f));
   }
   const mainFile = args.backend === 'make' ? 'Makefile' : 'build.ninja';

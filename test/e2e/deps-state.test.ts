@@ -84,3 +84,66 @@ t.test('POGOGEN_CACHE and POGOGEN_MIRRORS are recorded: report and regeneration 
   t.notOk(fs.existsSync(path.join(home, 'pogogen', 'built')), 'nothing was built into the default cache');
   t.equal(run(path.join(dir, 'out/development/bin/app'), []).stdout, '7\n');
 });
+
+t.test('after a cold build, regenerating plans no restore: out/ holds that install already', async (t) => {
+  const work = project({});
+  t.teardown(() => fs.rmSync(work, { recursive: true, force: true }));
+  const served = fs.mkdtempSync(path.join(work, 'served-'));
+  const pin = archive(served, 'x-1.0', lib);
+  const { dir, home } = setup(work, `file://${pin.file}`, pin.sha256);
+  const env = { POGOGEN_CACHE: path.join(work, 'cache'), XDG_CACHE_HOME: home };
+
+  t.equal((await pogogen(dir, [], env)).code, 0);
+  const cold = built(dir, () => ninja(dir, [], env));
+  t.equal(cold.run.code, 0, cold.run.stdout);
+  t.match(cold.run.stdout, /INSTALL x 1\.0/, 'built from source into an empty cache');
+
+  const report = await pogogen(dir, ['report'], env);
+  t.equal(report.code, 0, report.stderr);
+  t.notMatch(fs.readFileSync(path.join(dir, 'build.ninja'), 'utf8'), /dep-step/, 'the regenerated build.ninja has no step for x');
+  const after = built(dir, () => ninja(dir, [], env));
+  t.notMatch(after.run.stdout, /RESTORE/);
+  t.same(after.outputs, [], 'the next build does nothing');
+
+  touchDescription(dir);
+  const regen = built(dir, () => ninja(dir, [], env));
+  t.equal(regen.run.code, 0, regen.run.stdout);
+  t.match(regen.run.stdout, /GEN build\.ninja/);
+  t.same(depSteps(regen.outputs), [], 'a regeneration by ninja restores nothing either');
+
+  await t.test('a deleted install file is restored: ninja regenerates, and so does a plain re-run', async (t) => {
+    const libFile = path.join(dir, 'out/development/deps/x/lib/libx.a');
+    fs.rmSync(libFile);
+    const r = built(dir, () => ninja(dir, [], env));
+    t.equal(r.run.code, 0, r.run.stdout + r.run.stderr);
+    t.match(r.run.stdout, /GEN build\.ninja[\s\S]*RESTORE x 1\.0 \(cached\)/, 'ninja regenerated, then restored');
+    t.ok(fs.existsSync(libFile));
+    t.equal(run(path.join(dir, 'out/development/bin/app'), []).stdout, '7\n');
+    // Settle (the restore rewrote the stamp), then delete the stamp behind a plain re-run's back.
+    t.equal((await pogogen(dir, [], env)).code, 0);
+    t.notMatch(fs.readFileSync(path.join(dir, 'build.ninja'), 'utf8'), /dep-step/, 'restored: no step again');
+    fs.rmSync(path.join(dir, 'out/development/deps/x.stamp'));
+    const again = await pogogen(dir, ['--verbose'], env);
+    t.match(again.stderr, /validated/, 'the fast path does not hide a deleted install');
+    t.match(fs.readFileSync(path.join(dir, 'build.ninja'), 'utf8'), /RESTORE x 1\.0/);
+    t.match(ninja(dir, [], env).stdout, /RESTORE x 1\.0/);
+  });
+
+  await t.test('the make backend plans no restore either', async (t) => {
+    fs.rmSync(path.join(dir, 'out'), { recursive: true, force: true });
+    fs.rmSync(path.join(work, 'cache'), { recursive: true, force: true });
+    t.equal((await pogogen(dir, ['--backend=make'], env)).code, 0);
+    const first = run('make', ['-j2'], { cwd: dir, env });
+    t.equal(first.code, 0, first.stdout + first.stderr);
+    t.match(first.stdout, /INSTALL x 1\.0/);
+    touchDescription(dir);
+    const second = run('make', ['-j2'], { cwd: dir, env });
+    t.equal(second.code, 0, second.stdout + second.stderr);
+    t.match(second.stdout, /GEN Makefile/);
+    t.notMatch(second.stdout, /RESTORE|INSTALL|LINK/, 'nothing restored or relinked');
+    fs.rmSync(path.join(dir, 'out/development/deps/x/lib/libx.a'));
+    const third = run('make', ['-j2'], { cwd: dir, env });
+    t.equal(third.code, 0, third.stdout + third.stderr);
+    t.match(third.stdout, /RESTORE x 1\.0/, 'a deleted install file is restored');
+  });
+});
