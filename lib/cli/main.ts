@@ -27,6 +27,7 @@ import { defaultInstallDirs, type InstallManifest, type TestManifest } from '../
 import { forget, plainGeneration, record } from './fastpath.ts';
 import { formatLock, parseLock, updateLock } from '../deps/lock.ts';
 import { selectDependencies } from '../deps/select.ts';
+import { attemptKey, formatFailures, parseFailures } from '../deps/failures.ts';
 import type { Phase } from '../deps/steps.ts';
 import type { Io } from './insight.ts';
 import { loadToolchain, type CrossToolchain } from '../../rules/toolchains.ts';
@@ -220,10 +221,18 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     io.out(`pogogen: ${n} archive${n === 1 ? '' : 's'} in ${path.join(cacheDir, 'archives')}\n`);
     return 0;
   }
+  // Failed downloads of optional dependencies are remembered for the same pin and mirrors; a generation that does
+  // not try (offline, found elsewhere) forgets them.
+  const failuresFile = path.join(stateDir, 'failed-downloads.json');
+  const failedBefore = parseFailures(fs.existsSync(failuresFile) ? fs.readFileSync(failuresFile, 'utf8') : undefined);
   const selected = await selectDependencies(model, {
     cacheDir,
     offline: args.offline,
     log,
+    failedBefore: (t) => {
+      const f = failedBefore.get(t.name);
+      return f !== undefined && f.attempt === attemptKey(pinOf(t)) ? f.message : undefined;
+    },
     keyOf: (t) => {
       const inherited = inheritedFlags(model.profile, table, t.inherit, { plain: cross?.ar ?? table.ar.plain, lto: cross?.ltoAr ?? toolchain.ltoAr ?? table.ar.lto });
       return dependencyKey({ recipe: t.recipe!, compiler: { family: toolchain.family, version: toolchain.version, cc: toolchain.cc }, ar: inherited.ar, cflags: inherited.cflags, ldflags: inherited.ldflags, platform: process.platform, arch: cross?.triple ?? process.arch });
@@ -243,6 +252,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   // (and say it only with --verbose: explain and desc are about the build, not about where dependencies came from).
   const sayDeps = args.command === 'generate' ? io.out : insightCommands.has(args.command) && !args.verbose ? undefined : io.err;
   if (sayDeps !== undefined) for (const line of selected.report) sayDeps(`pogogen: ${line}\n`);
+  const failed = new Map([...selected.failedDownloads].map(([name, f]) => [name, { attempt: attemptKey(f), message: f.message }]));
   const lockFile = path.join(root, 'pogogen.lock');
   let lockText: string | undefined;
   const oldLock = fs.existsSync(lockFile) ? fs.readFileSync(lockFile, 'utf8') : undefined;
@@ -331,6 +341,8 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   files.push([path.join(root, 'compile_commands.json'), writeCompdb(steps)]);
   const lastGeneration = { ...(args.offline ? { offline: true } : {}), ...(args.toolchain === undefined ? {} : { toolchain: args.toolchain }), profile: model.profile.name, outDir: graph.outDir, backend: args.backend, launcher: launcher.length > 0 ? launcher.join(' ') : 'none', linker: linker ?? 'default', defines: args.defines, installDirs: args.installDirs, env: Object.fromEntries(recorded.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) };
   files.push([path.join(stateDir, 'last-generation.json'), `${JSON.stringify(lastGeneration)}\n`]);
+  if (failed.size > 0) files.push([failuresFile, formatFailures(failed)]);
+  else fs.rmSync(failuresFile, { force: true });
   const written = files.filter(([f, text]) => writeIfChanged(f, text)).map(([f]) => relTo(root, f));
   if (args.backend === 'make') {
     // The stamp says "the Makefile reflects its inputs as of now", so make does not re-run pogogen needlessly.

@@ -147,3 +147,69 @@ t.test('after a cold build, regenerating plans no restore: out/ holds that insta
     t.match(third.stdout, /RESTORE x 1\.0/, 'a deleted install file is restored');
   });
 });
+
+t.test("a failed download of an 'auto' dependency is remembered until the pin, the mirrors or --offline change", async (t) => {
+  const work = project({});
+  const served = fs.mkdtempSync(path.join(work, 'served-'));
+  const server = await serve(served);
+  t.teardown(async () => {
+    await server.close();
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+  // The archive exists, but the server does not have it yet: every download fails.
+  const held = fs.mkdtempSync(path.join(work, 'held-'));
+  const pin = archive(held, 'x-1.0', lib);
+  const { dir, home } = setup(work, `${server.base}/x-1.0.tar.gz`, pin.sha256, 'auto');
+  const mirror = `${server.base}/mirror`;
+  const env = { POGOGEN_CACHE: path.join(work, 'cache'), POGOGEN_MIRRORS: undefined, XDG_CACHE_HOME: home };
+  const generate = async (args: string[] = [], extra: Record<string, string | undefined> = {}): Promise<string> => {
+    touchDescription(dir); // a full generation each time, never the unchanged-re-run shortcut
+    const r = await pogogen(dir, args, { ...env, ...extra });
+    t.equal(r.code, 0, r.stderr);
+    return r.stdout;
+  };
+
+  const first = await generate();
+  t.equal(server.requests.length, 1, 'the first generation tries');
+  t.match(first, /dependency x: absent \(.*404.*not tried again until its pin, POGOGEN_MIRRORS or --offline change/, 'and says it will not try again');
+  const second = await generate();
+  t.equal(server.requests.length, 1, 'the next generation does not try again');
+  t.match(second, /dependency x: absent \(its download failed before and is not tried again; `pogogen fetch` does;/);
+  t.notMatch(second, /404|until its pin/, 'the failure was said once');
+  const b = ninja(dir, [], env);
+  t.equal(b.code, 0, b.stdout + b.stderr);
+  t.equal(run(path.join(dir, 'out/development/bin/app'), []).stdout, 'no x\n', 'built without it');
+
+  await generate([], { POGOGEN_MIRRORS: mirror });
+  t.same(server.requests.slice(1), [`/mirror/${pin.sha256}`, '/x-1.0.tar.gz'], 'other mirrors: tried again');
+  await generate([], { POGOGEN_MIRRORS: mirror });
+  t.equal(server.requests.length, 3, 'and remembered again');
+  touchDescription(dir);
+  const regen = ninja(dir, [], { ...env, POGOGEN_MIRRORS: undefined });
+  t.equal(regen.code, 0, regen.stdout);
+  t.match(regen.stdout, /GEN build\.ninja/);
+  t.equal(server.requests.length, 3, 'ninja regenerating from a shell without POGOGEN_MIRRORS uses the recorded mirrors: nothing tried');
+
+  await generate(['--offline'], { POGOGEN_MIRRORS: mirror });
+  t.equal(server.requests.length, 3, '--offline downloads nothing');
+  await generate([], { POGOGEN_MIRRORS: mirror });
+  t.equal(server.requests.length, 5, 'after an --offline generation, the next one tries again');
+
+  fs.copyFileSync(pin.file, path.join(served, 'x-1.0.tar.gz'));
+  t.match(await generate([], { POGOGEN_MIRRORS: mirror }), /dependency x: absent/, 'the same pin stays remembered while upstream is back');
+  t.equal(server.requests.length, 5);
+  const fetched = await pogogen(dir, ['fetch'], env);
+  t.equal(fetched.code, 0, fetched.stderr);
+  t.equal(server.requests.length, 6, '`pogogen fetch` tries');
+  t.match(await generate([], { POGOGEN_MIRRORS: mirror }), /dependency x: source \(x 1\.0 from source\)/, 'and the next generation uses the archive it fetched');
+  t.notOk(fs.existsSync(path.join(dir, 'out/.pogogen/failed-downloads.json')), 'nothing is remembered any more');
+
+  fs.writeFileSync(path.join(dir, 'build.pogo.ts'), description(`${server.base}/gone/x-1.0.tar.gz`, 'a'.repeat(64), 'auto'));
+  await generate();
+  t.equal(server.requests.length, 7, 'a new pin is tried');
+  await generate();
+  t.equal(server.requests.length, 7, 'and its failure remembered');
+  fs.writeFileSync(path.join(dir, 'build.pogo.ts'), description(`${server.base}/gone/x-1.0.tar.gz`, 'b'.repeat(64), 'auto'));
+  await generate();
+  t.equal(server.requests.length, 8, 'another hash is another pin');
+});
