@@ -90,7 +90,8 @@ Options:
   --help            show this text
 
 Environment: CC (default cc), CPPFLAGS, CFLAGS, LDFLAGS are read when generating and recorded in the build.
-POGOGEN_CACHE (default ~/.cache/pogogen) holds downloads and built dependencies; POGOGEN_MIRRORS lists mirrors.
+POGOGEN_CACHE (default ~/.cache/pogogen) holds downloads and built dependencies; POGOGEN_MIRRORS lists mirrors;
+both are recorded too, so regenerating and report, explain, desc and targets use the same ones.
 
 Exit codes: 0 ok, 1 an error in the description or the build, 2 a usage error.`;
 

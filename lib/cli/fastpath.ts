@@ -14,7 +14,7 @@ interface Record {
 }
 
 /** Environment variables that change what pogogen writes. */
-const ENV = ['CC', 'CPPFLAGS', 'CFLAGS', 'LDFLAGS', 'PATH', 'POGOGEN_CACHE', 'POGOGEN_MIRRORS', 'PKG_CONFIG', 'PKG_CONFIG_PATH', 'PKG_CONFIG_LIBDIR', 'PKG_CONFIG_SYSROOT_DIR', 'POGOGEN_LAUNCHER', 'POGOGEN_LINKER'];
+const ENV = ['CC', 'CPPFLAGS', 'CFLAGS', 'LDFLAGS', 'PATH', 'POGOGEN_CACHE', 'XDG_CACHE_HOME', 'POGOGEN_MIRRORS', 'PKG_CONFIG', 'PKG_CONFIG_PATH', 'PKG_CONFIG_LIBDIR', 'PKG_CONFIG_SYSROOT_DIR', 'POGOGEN_LAUNCHER', 'POGOGEN_LINKER'];
 const COMMANDS = new Set(['targets', 'build', 'fetch', 'dep-step', 'install', 'install-files', 'test', 'pgo', 'help', 'version', 'report', 'explain', 'desc', 'init', 'docker']);
 
 const recordFile = (root: string): string => path.join(root, 'out', '.pogogen', 'fastpath.json');
@@ -24,14 +24,33 @@ export function plainGeneration(argv: readonly string[]): string | undefined {
   let dir = '.';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (COMMANDS.has(a) || a === '--help' || a === '-h' || a === '--version' || a === '-V' || a === '--debug') return undefined;
+    if (COMMANDS.has(a) || a === '--help' || a === '-h' || a === '--version' || a === '-V') return undefined;
     if (a === '-C') dir = argv[++i] ?? '.';
   }
   return path.resolve(dir);
 }
 
+/** Options that change only what is printed, never what is generated: a re-run that adds them changed nothing. */
+const PRINT_ONLY = new Set(['--verbose', '-v', '--debug']);
+
+/** The command line without the print-only options (a `-C` value is kept whatever it says). */
+function generating(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-C' && i + 1 < argv.length) out.push(a, argv[++i]!);
+    else if (!PRINT_ONLY.has(a)) out.push(a);
+  }
+  return out;
+}
+
+/**
+ * What the record holds for: pogogen's version and file, the Node that runs it (its path is written into the
+ * regeneration rule, so another Node, or the same one upgraded, must generate again), the command line that shapes
+ * the output and the environment.
+ */
 function key(argv: readonly string[], version: string, self: string, env: NodeJS.ProcessEnv): string {
-  return JSON.stringify([version, self, argv, ENV.map((k) => env[k] ?? null)]);
+  return JSON.stringify([version, self, process.execPath, process.version, generating(argv), ENV.map((k) => env[k] ?? null)]);
 }
 
 /**

@@ -22,12 +22,13 @@ import { ruleTables } from '../../rules/index.ts';
 import type { RecipeInput } from '../model/schema.ts';
 import { inheritedFlags, type DependencyBuildPlan } from '../plan/deps.ts';
 import { dependencyKey } from '../deps/key.ts';
-import { defaultCacheDir } from '../deps/built.ts';
+import { defaultCacheDir, holdsInstall } from '../deps/built.ts';
 import { progressBar } from './progress.ts';
 import { defaultInstallDirs, type InstallManifest, type TestManifest } from '../plan/install.ts';
 import { forget, plainGeneration, record } from './fastpath.ts';
 import { formatLock, parseLock, updateLock } from '../deps/lock.ts';
 import { selectDependencies } from '../deps/select.ts';
+import { attemptKey, formatFailures, parseFailures } from '../deps/failures.ts';
 import type { Phase } from '../deps/steps.ts';
 import type { Io } from './insight.ts';
 import { loadToolchain, type CrossToolchain } from '../../rules/toolchains.ts';
@@ -114,8 +115,8 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   if (args.command === 'build') return build(args, rt, io, root);
   // Commands other than generating load their code when used: a plain generation never compiles it.
   if (args.command === 'init') return (await import('./init.ts')).initCommand(args, root, io);
-  if (insightCommands.has(args.command) && !args.profileGiven) {
-    // report, explain, desc and docker look at the build the last generation wrote: its profile, options,
+  if ((insightCommands.has(args.command) || args.command === 'targets') && !args.profileGiven) {
+    // report, explain, desc, docker and targets look at the build the last generation wrote: its profile, options,
     // launcher, linker and recorded environment, so that generating again here rewrites nothing.
     const last = path.join(stateDir, 'last-generation.json');
     if (fs.existsSync(last)) {
@@ -221,10 +222,18 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     io.out(`pogogen: ${n} archive${n === 1 ? '' : 's'} in ${path.join(cacheDir, 'archives')}\n`);
     return 0;
   }
+  // Failed downloads of optional dependencies are remembered for the same pin and mirrors; a generation that does
+  // not try (offline, found elsewhere) forgets them.
+  const failuresFile = path.join(stateDir, 'failed-downloads.json');
+  const failedBefore = parseFailures(fs.existsSync(failuresFile) ? fs.readFileSync(failuresFile, 'utf8') : undefined);
   const selected = await selectDependencies(model, {
     cacheDir,
     offline: args.offline,
     log,
+    failedBefore: (t) => {
+      const f = failedBefore.get(t.name);
+      return f !== undefined && f.attempt === attemptKey(pinOf(t)) ? f.message : undefined;
+    },
     keyOf: (t) => {
       const inherited = inheritedFlags(model.profile, table, t.inherit, { plain: cross?.ar ?? table.ar.plain, lto: cross?.ltoAr ?? toolchain.ltoAr ?? table.ar.lto });
       return dependencyKey({ recipe: t.recipe!, compiler: { family: toolchain.family, version: toolchain.version, cc: toolchain.cc }, ar: inherited.ar, cflags: inherited.cflags, ldflags: inherited.ldflags, platform: process.platform, arch: cross?.triple ?? process.arch });
@@ -244,6 +253,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   // (and say it only with --verbose: explain and desc are about the build, not about where dependencies came from).
   const sayDeps = args.command === 'generate' ? io.out : insightCommands.has(args.command) && !args.verbose ? undefined : io.err;
   if (sayDeps !== undefined) for (const line of selected.report) sayDeps(`pogogen: ${line}\n`);
+  const failed = new Map([...selected.failedDownloads].map(([name, f]) => [name, { attempt: attemptKey(f), message: f.message }]));
   const lockFile = path.join(root, 'pogogen.lock');
   let lockText: string | undefined;
   const oldLock = fs.existsSync(lockFile) ? fs.readFileSync(lockFile, 'utf8') : undefined;
@@ -257,10 +267,33 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   const graph = resolve(model, { dependencies: selected.resolutions, listings: await listing, ...(cross === undefined ? {} : { variant: cross.triple }) });
   log('resolved');
 
+  // A cached dependency whose install out/ already holds for this key (after a cold build, or a restore) needs no
+  // step: a restore edge would be new to ninja and run once to copy nothing. Its files are read like the
+  // description's instead, so deleting one regenerates, with a restore.
+  const installedFiles: string[] = [];
+  const builds = new Map(
+    [...selected.builds].map(([name, b]) => {
+      const info = graph.targets.find((t) => t.name === name)?.dependency;
+      if (!b.cached || info?.stamp === undefined) return [name, b];
+      const files = [info.stamp, ...(info.headersStamp === undefined ? [] : [info.headersStamp]), ...info.libFiles];
+      if (!holdsInstall(path.resolve(root, info.stamp), b.key, files.map((f) => path.resolve(root, f)))) return [name, b];
+      log(`dependency ${name}: ${info.installDir} holds its install already`);
+      installedFiles.push(...files);
+      return [name, { ...b, installed: true }];
+    }),
+  );
+
   const env = { cppflags: splitWords(process.env.CPPFLAGS), cflags: splitWords(process.env.CFLAGS), ldflags: splitWords(process.env.LDFLAGS) };
   // The regeneration command records the environment it was generated with, so `ninja` re-running pogogen
-  // after an edit keeps CC and the flags even from a shell where they are not set.
-  const recorded = (['CC', 'CPPFLAGS', 'CFLAGS', 'LDFLAGS'] as const).filter((k) => process.env[k] !== undefined).map((k) => `${k}=${process.env[k]}`);
+  // after an edit keeps CC and the flags even from a shell where they are not set. The same for where dependencies
+  // come from: another cache means re-extracting and rebuilding every dependency, other mirrors other downloads.
+  // The cache is recorded as the directory it resolved to (a relative POGOGEN_CACHE, or one chosen by
+  // XDG_CACHE_HOME, would mean another directory from ninja's working directory or another shell).
+  const recorded = [
+    ...(['CC', 'CPPFLAGS', 'CFLAGS', 'LDFLAGS'] as const).filter((k) => process.env[k] !== undefined).map((k) => `${k}=${process.env[k]}`),
+    ...(nonEmpty(process.env.POGOGEN_CACHE) || nonEmpty(process.env.XDG_CACHE_HOME) ? [`POGOGEN_CACHE=${path.resolve(cacheDir)}`] : []),
+    ...(process.env.POGOGEN_MIRRORS === undefined ? [] : [`POGOGEN_MIRRORS=${process.env.POGOGEN_MIRRORS}`]),
+  ];
   // ccache is used when it is on PATH, unless turned off; an explicit launcher wins.
   // The decision is recorded in the regeneration command, so ninja re-running pogogen keeps it.
   const launcherSpec = args.launcher ?? process.env.POGOGEN_LAUNCHER;
@@ -275,7 +308,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   if (linker !== undefined) log(`linker: ${linker}`);
   // The linker decision is recorded like the launcher's, so a regeneration from another shell keeps it.
   const regenArgv = ['env', ...recorded, `POGOGEN_LINKER=${linker ?? 'default'}`, ...rt.self, ...(args.backend === 'make' ? ['--backend', 'make'] : []), `--launcher=${launcher.length > 0 ? launcher.join(' ') : 'none'}`, ...(args.toolchain === undefined ? [] : [`--toolchain=${args.toolchain}`]), '--profile', model.profile.name, ...Object.entries(args.installDirs).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `--${k}=${v}`), ...Object.entries(args.defines).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `-D${k}=${v}`)];
-  const regenFiles = loaded.files.map((f) => relTo(root, f)).sort();
+  const regenFiles = [...loaded.files.map((f) => relTo(root, f)), ...installedFiles].sort();
   const depfile = 'out/.pogogen/build.ninja.d';
   const steps = plan(graph, {
     toolchain: cross === undefined ? toolchain : { ...toolchain, ar: cross.ar, ltoAr: cross.ltoAr },
@@ -285,7 +318,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     env,
     regen: { argv: regenArgv, depfile, files: regenFiles, dirs: graph.watchedDirs },
     self: rt.self,
-    dependencies: selected.builds,
+    dependencies: builds,
     jobs: os.availableParallelism(),
     memoryBytes: os.totalmem(),
     installDirs: { ...defaultInstallDirs, ...args.installDirs },
@@ -309,6 +342,8 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   files.push([path.join(root, 'compile_commands.json'), writeCompdb(steps)]);
   const lastGeneration = { ...(args.offline ? { offline: true } : {}), ...(args.toolchain === undefined ? {} : { toolchain: args.toolchain }), profile: model.profile.name, outDir: graph.outDir, backend: args.backend, launcher: launcher.length > 0 ? launcher.join(' ') : 'none', linker: linker ?? 'default', defines: args.defines, installDirs: args.installDirs, env: Object.fromEntries(recorded.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) };
   files.push([path.join(stateDir, 'last-generation.json'), `${JSON.stringify(lastGeneration)}\n`]);
+  if (failed.size > 0) files.push([failuresFile, formatFailures(failed)]);
+  else fs.rmSync(failuresFile, { force: true });
   const written = files.filter(([f, text]) => writeIfChanged(f, text)).map(([f]) => relTo(root, f));
   if (args.backend === 'make') {
     // The stamp says "the Makefile reflects its inputs as of now", so make does not re-run pogogen needlessly.
@@ -331,6 +366,8 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     const cc = which(toolchain.cc[0]!);
     // The dependency cache is read too: a built entry or an archive that disappears means generating again.
     const depFiles = [...selected.builds.values()].map((b) => (b.cached ? path.join(b.cacheEntry, 'manifest.json') : b.archive!));
+    // So are the installs in out/ that were planned without a step: one deleted must be restored.
+    depFiles.push(...installedFiles.map((f) => path.resolve(root, f)));
     record(root, rawArgv, rt.version, rt.self[rt.self.length - 1]!, { files: [...loaded.files, lockFile, ...(cc === undefined ? [] : [cc]), ...depFiles], dirs: graph.watchedDirs.map((d) => path.resolve(root, d)) }, files.map(([f]) => f));
   }
   const mainFile = args.backend === 'make' ? 'Makefile' : 'build.ninja';
@@ -471,6 +508,8 @@ async function depStep(args: CliArgs, io: Io): Promise<number> {
     return 1;
   }
 }
+
+const nonEmpty = (v: string | undefined): boolean => v !== undefined && v !== '';
 
 function relTo(root: string, f: string): string {
   return f.startsWith(root + '/') ? f.slice(root.length + 1) : f;

@@ -8,6 +8,7 @@ import type { CliArgs } from './args.ts';
 import type { Generated, Io } from './insight.ts';
 import { which } from './probe.ts';
 import { writeIfChanged } from './write.ts';
+import { dependencyWorkDir } from '../plan/deps.ts';
 import {
   asReport, chromeTrace, compareReports, CompareError, computeReport, formatComparison, formatReport, NoBuildError,
   parseCcacheStats, reportHtml, type CcacheStats, type DependencyLogs,
@@ -96,29 +97,38 @@ export async function reportCommand(args: CliArgs, gen: Generated, io: Io): Prom
 
 /**
  * Each source-built dependency's phase logs and, when its build ran ninja itself (meson), that ninja's log. The
- * places come from the dependency's plan file, which pogogen wrote at generation time (Steps.files).
+ * places come from the dependency's plan file, which pogogen wrote at generation time (Steps.files), or, for one
+ * whose install out/ already held, the plan file the build that installed it left on disk.
  */
 function dependencyLogs(gen: Generated, rel: (p: string) => string): Map<string, DependencyLogs> {
   const out = new Map<string, DependencyLogs>();
+  const plans = new Map<string, string>();
   for (const e of gen.steps.edges) {
-    if (e.kind !== 'dependency' || out.has(e.target)) continue;
+    if (e.kind !== 'dependency' || plans.has(e.target)) continue;
+    const text = [...e.ins, ...e.implicitIns].map((f) => gen.steps.files.get(f)).find((x) => x !== undefined);
+    if (text !== undefined) plans.set(e.target, text);
+  }
+  for (const t of gen.graph.targets) {
+    if (t.dependency?.resolution.source !== 'source' || plans.has(t.name)) continue;
+    try {
+      plans.set(t.name, fs.readFileSync(path.join(gen.root, dependencyWorkDir(gen.graph.outDir, t.name), 'plan.json'), 'utf8'));
+    } catch {
+      // never built here
+    }
+  }
+  for (const [name, text] of plans) {
     let plan: { logDir?: unknown; buildDir?: unknown } | undefined;
-    for (const f of [...e.ins, ...e.implicitIns]) {
-      const text = gen.steps.files.get(f);
-      if (text === undefined) continue;
-      try {
-        plan = JSON.parse(text) as { logDir?: unknown; buildDir?: unknown };
-      } catch {
-        // not a plan file
-      }
-      break;
+    try {
+      plan = JSON.parse(text) as { logDir?: unknown; buildDir?: unknown };
+    } catch {
+      // not a plan file
     }
     if (plan === undefined || typeof plan.logDir !== 'string') continue;
     const logDir = path.resolve(gen.root, plan.logDir);
     const logs = fs.existsSync(logDir) ? fs.readdirSync(logDir).filter((f) => f.endsWith('.log')).sort().map((f) => rel(path.join(logDir, f))) : [];
     const innerLog = typeof plan.buildDir === 'string' ? path.join(path.resolve(gen.root, plan.buildDir), '.ninja_log') : undefined;
     const inner = innerLog !== undefined && fs.existsSync(innerLog) ? { path: rel(innerLog), text: fs.readFileSync(innerLog, 'utf8') } : undefined;
-    out.set(e.target, { logs, ...(inner === undefined ? {} : { inner }) });
+    out.set(name, { logs, ...(inner === undefined ? {} : { inner }) });
   }
   return out;
 }

@@ -59,6 +59,19 @@ export function keepUnchangedTimes(prefix: string): () => void {
   };
 }
 
+/**
+ * True when out/ already holds the install for `key`: its stamp, written last by an install or a restore, records
+ * that key, and the files the install must leave are all there.
+ */
+export function holdsInstall(stamp: string, key: string, files: readonly string[]): boolean {
+  try {
+    if (fs.readFileSync(stamp, 'utf8') !== `${key}\n`) return false;
+  } catch {
+    return false;
+  }
+  return files.every((f) => fs.existsSync(f));
+}
+
 /** True when the entry exists and every file still has its recorded hash. */
 export function verifyEntry(entry: string): boolean {
   try {

@@ -18,6 +18,8 @@ export interface SelectOptions {
   readonly fetch: (t: DependencyTarget) => Promise<string>;
   /** True when the archive is already in the download cache (for `--offline`). */
   readonly hasArchive: (t: DependencyTarget) => Promise<boolean>;
+  /** The message of an earlier generation's failed download of the same archive from the same places, if any. */
+  readonly failedBefore?: (t: DependencyTarget) => string | undefined;
   readonly log: (line: string) => void;
   readonly probe?: (name: string) => SystemPackage | undefined;
 }
@@ -28,11 +30,13 @@ export interface Selected {
   readonly lock: Map<string, Omit<LockEntry, 'keys'> & { key?: string }>;
   /** One line per dependency: where it came from and why. */
   readonly report: string[];
+  /** `auto` dependencies whose download failed, now or in the earlier generation remembered: the pin and why. */
+  readonly failedDownloads: Map<string, { readonly urls: readonly string[]; readonly sha256: string; readonly message: string }>;
   readonly diagnostics: Diagnostic[];
 }
 
 export async function selectDependencies(model: Model, opts: SelectOptions): Promise<Selected> {
-  const out: Selected = { resolutions: new Map(), builds: new Map(), lock: new Map(), report: [], diagnostics: [] };
+  const out: Selected = { resolutions: new Map(), builds: new Map(), lock: new Map(), report: [], diagnostics: [], failedDownloads: new Map() };
   const probe = opts.probe ?? ((n: string) => pkgConfig(n, opts.log));
   for (const t of model.targets) {
     if (t.kind !== 'dependency') continue;
@@ -70,13 +74,26 @@ export async function selectDependencies(model: Model, opts: SelectOptions): Pro
         reasons.push(`--offline and ${t.recipe.name} ${t.recipe.version} is not in the cache`);
         return false;
       }
+      // An optional dependency does without a download that failed before: trying again on every generation
+      // would only wait on the network again. A required one is an error anyway, and is tried each time.
+      const failed = feature === 'auto' ? opts.failedBefore?.(t) : undefined;
+      if (failed !== undefined && !(await opts.hasArchive(t))) {
+        out.failedDownloads.set(t.name, { urls: t.recipe.source.urls, sha256: t.recipe.source.sha256, message: failed });
+        reasons.push(`its download failed before and is not tried again; \`pogogen fetch\` does`);
+        return false;
+      }
       try {
         const archive = await opts.fetch(t);
         chosen = { source: 'source', why: `${t.recipe.name} ${t.recipe.version} from source`, recipe: t.recipe };
         out.builds.set(t.name, { key, cached: false, archive, cacheEntry: entry });
         return true;
       } catch (err) {
-        reasons.push((err as Error).message);
+        const message = (err as Error).message;
+        if (feature !== 'auto') reasons.push(message);
+        else {
+          out.failedDownloads.set(t.name, { urls: t.recipe.source.urls, sha256: t.recipe.source.sha256, message });
+          reasons.push(`${message}; not tried again until its pin, POGOGEN_MIRRORS or --offline change (\`pogogen fetch\` tries now)`);
+        }
         return false;
       }
     };

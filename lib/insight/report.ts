@@ -163,13 +163,19 @@ export function computeReport(input: ReportInput): Report {
   const edgeOf = new Map<string, Edge>();
   for (const e of input.build.edges) for (const o of e.outs) edgeOf.set(o, e);
 
+  // Outputs no edge of this build writes may still be a target's: a dependency whose install out/ already held
+  // when this build file was written has no edge, but its alias still names the files the install wrote.
+  const aliasOf = new Map<string, string>();
+  for (const a of input.build.aliases ?? []) for (const o of a.outputs) if (!edgeOf.has(o)) aliasOf.set(o, a.name);
+
   // One step per edge run: a multi-output edge writes one line per output with the same start and end.
   const groups = new Map<string, { outputs: string[]; edge?: Edge; start: number; end: number }>();
   const edgeIds = new Map<Edge, number>();
   for (const e of last.entries) {
     const edge = edgeOf.get(e.output);
     let key: string;
-    if (edge === undefined) key = `file\0${e.output}`;
+    const alias = aliasOf.get(e.output);
+    if (edge === undefined) key = alias === undefined ? `file\0${e.output}` : `alias\0${alias}\0${e.start}\0${e.end}`;
     else {
       let id = edgeIds.get(edge);
       if (id === undefined) edgeIds.set(edge, (id = edgeIds.size));
@@ -237,15 +243,21 @@ const phaseOrder = ['extract', 'configure', 'headers', 'build', 'install', 'rest
 /**
  * Each step's target, kind and (for dependency builds) phase. The edges are those of the generation that runs the
  * report, which may differ from the one ninja built: after a dependency's first build its result is cached, so a
- * new generation plans a restore edge where the log has extract, configure, build and install. Those log entries
- * are recognised by the stamps dependency phases write (`deps/.build/<name>/<phase>.stamp`) and marked stale: their
- * place in the chain comes from the phase order, not from edges that no longer exist.
+ * new generation plans a restore edge where the log has extract, configure, build and install, or no edge at all
+ * when out/ still holds that install. Those log entries are recognised by the stamps dependency phases write
+ * (`deps/.build/<name>/<phase>.stamp`, `deps/<name>.stamp`) and marked stale: their place in the chain comes from
+ * the phase order, not from edges that no longer exist.
  */
 function classify(raw: readonly { outputs: readonly string[]; edge: Edge | undefined }[], buildFile: string): { target: string; kind: StepKind; phase?: string; stale: boolean }[] {
   const stampOf = (outputs: readonly string[]): { name: string; phase: string } | undefined => {
     for (const o of outputs) {
       const m = /(?:^|\/)deps\/\.build\/([^/]+)\/([a-z]+)\.stamp$/.exec(o);
       if (m !== null) return { name: m[1]!, phase: m[2]! };
+    }
+    // The last stamp, written by an install or a restore (the restore also rewrites the headers stamp).
+    for (const o of outputs) {
+      const m = /(?:^|\/)deps\/([^/]+)\.stamp$/.exec(o);
+      if (m !== null && !m[1]!.endsWith('.headers')) return { name: m[1]!, phase: 'restore' };
     }
     for (const o of outputs) {
       const m = /(?:^|\/)deps\/([^/]+)\.headers\.stamp$/.exec(o);

@@ -76,6 +76,11 @@ export interface PlannedDependency {
   readonly planFile: readonly [string, string];
 }
 
+/** Where a dependency's source, build tree, plan and phase logs live, root-relative. */
+export function dependencyWorkDir(outDir: string, name: string): string {
+  return `${outDir}/deps/.build/${name}`;
+}
+
 /**
  * The edges of one source-built dependency. A cache hit is one restore edge; otherwise a chain whose stamps are
  * written only after each phase succeeded, so an interrupted build resumes at the phase that did not finish.
@@ -83,7 +88,7 @@ export interface PlannedDependency {
  */
 export function planDependency(t: GraphTarget, opts: { root: string; outDir: string; self: readonly string[]; cached: boolean; plan: Omit<DependencyBuildPlan, 'sourceDir' | 'buildDir' | 'prefix' | 'logDir' | 'expect' | 'headers'> }): PlannedDependency {
   const info = t.dependency!;
-  const work = `${opts.outDir}/deps/.build/${t.name}`;
+  const work = dependencyWorkDir(opts.outDir, t.name);
   const abs = (p: string): string => path.resolve(opts.root, p);
   const plan: DependencyBuildPlan = {
     ...opts.plan,

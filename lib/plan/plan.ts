@@ -25,8 +25,11 @@ export interface PlanOptions {
   readonly regen: Steps['regen'];
   /** The pogogen command (for dependency steps that pogogen runs itself). */
   readonly self: readonly string[];
-  /** Source-built dependencies: cache key, whether the built result is cached, the archive when it is not. */
-  readonly dependencies?: ReadonlyMap<string, { readonly key: string; readonly cached: boolean; readonly archive?: string; readonly cacheEntry: string }>;
+  /**
+   * Source-built dependencies: cache key, whether the built result is cached, the archive when it is not, and
+   * whether out/ already holds the install for the key (then no step is planned).
+   */
+  readonly dependencies?: ReadonlyMap<string, { readonly key: string; readonly cached: boolean; readonly installed?: boolean; readonly archive?: string; readonly cacheEntry: string }>;
   /** Parallel jobs for nested builds without a jobserver, and the depth of the dependency pools. */
   readonly jobs?: number;
   /** Installation directories for `ninja install`. */
@@ -240,6 +243,11 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
         const r = t.dependency!.resolution;
         if (d === undefined || r.source !== 'source') {
           aliases.push({ name: t.name, outputs: [] });
+          break;
+        }
+        if (d.installed === true) {
+          // Its files are inputs like sources: a restore edge would be new to ninja and run once to copy nothing.
+          aliases.push({ name: t.name, outputs: [...t.outputs] });
           break;
         }
         const inherited = inheritedFlags(profile, table, t.dependency!.inherit, { plain: opts.toolchain.ar ?? table.ar.plain, lto: opts.toolchain.ltoAr ?? table.ar.lto });

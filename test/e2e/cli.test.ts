@@ -34,6 +34,21 @@ t.test('targets lists kinds and outputs; -C selects the project', async (t) => {
   t.ok(fs.existsSync(path.join(dir, 'build.ninja')), 'written into the -C directory');
 });
 
+t.test('targets lists the build the last generation wrote, and rewrites nothing', async (t) => {
+  const dir = fixture('basic');
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  t.equal(pogogen(dir, ['--profile', 'production', '-D', 'loud=true'], { CFLAGS: '-DFROM_ENV=1' }).code, 0);
+  const files = ['build.ninja', 'compile_commands.json', 'out/.pogogen/last-generation.json'];
+  const before = Object.fromEntries(files.map((f) => [f, fs.statSync(path.join(dir, f)).mtimeMs]));
+  const r = pogogen(dir, ['targets'], { CFLAGS: undefined });
+  t.equal(r.code, 0, r.stderr);
+  t.match(r.stdout, /^app\s+executable\s+out\/production\/bin\/app$/m, 'the production build');
+  t.same(Object.fromEntries(files.map((f) => [f, fs.statSync(path.join(dir, f)).mtimeMs])), before, 'no file rewritten');
+  t.notOk(fs.existsSync(path.join(dir, 'out/development')), 'no development build planned');
+  const other = pogogen(dir, ['--profile', 'development', 'targets']);
+  t.match(other.stdout, /^app\s+executable\s+out\/development\/bin\/app$/m, 'an explicit --profile still wins');
+});
+
 t.test('CC and CFLAGS from the environment are used and kept across regeneration', async (t) => {
   const dir = fixture('basic');
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -18,7 +18,7 @@ for (const [name, backends] of cases) {
     fs.cpSync(path.join(here, name), dir, { recursive: true, filter: (src) => !src.includes('.expected') });
     const placeholders = (text: string): string => text.split(dir).join('<root>').split(cli).join('<cli>').split(process.execPath).join('<node>');
     for (const backend of backends) {
-      const r = pogogen(dir, [`--backend=${backend}`], { CC: 'cc', CFLAGS: undefined, CPPFLAGS: undefined, LDFLAGS: undefined });
+      const r = pogogen(dir, [`--backend=${backend}`], { CC: 'cc', CFLAGS: undefined, CPPFLAGS: undefined, LDFLAGS: undefined, POGOGEN_CACHE: undefined, XDG_CACHE_HOME: undefined, POGOGEN_MIRRORS: undefined });
       t.equal(r.code, 0, r.stderr);
       const outputs = backend === 'ninja' ? ['build.ninja', 'compile_commands.json'] : ['Makefile'];
       for (const file of outputs) {

@@ -18,6 +18,8 @@ t.test('record and check', async (t) => {
   t.notOk(upToDate(root, ['--profile', 'development'], '1.0.0', '/cli.js', env), 'other arguments');
   t.notOk(upToDate(root, argv, '1.0.1', '/cli.js', env), 'another pogogen version');
   t.notOk(upToDate(root, argv, '1.0.0', '/cli.js', { CC: 'clang' }), 'another CC');
+  t.ok(upToDate(root, ['--verbose', ...argv, '--debug'], '1.0.0', '/cli.js', env), 'options that only change what is printed are no change');
+  t.ok(upToDate(root, ['-v', ...argv], '1.0.0', '/cli.js', env), '-v neither');
   const later = new Date(Date.now() + 5000);
   fs.utimesSync(path.join(root, 'build.pogo.ts'), later, later);
   t.notOk(upToDate(root, argv, '1.0.0', '/cli.js', env), 'the description was touched');
@@ -51,6 +53,14 @@ t.test('end to end: an unchanged re-run takes the fast path; a changed environme
   const fast = pogogen(dir, ['--verbose']);
   t.equal(fast.code, 0);
   t.match(fast.stderr, /^pogogen: nothing changed since the last generation \([\d.]+ ms\)\n$/, 'no pipeline stage ran');
+  // --verbose and --debug change what is printed, not what is generated: with or without them, nothing changed.
+  const recordFile = path.join(dir, 'out/.pogogen/fastpath.json');
+  const recorded = fs.statSync(recordFile).mtimeMs;
+  const ninjaTime = fs.statSync(path.join(dir, 'build.ninja')).mtimeMs;
+  for (const args of [[], ['--debug']]) t.equal(pogogen(dir, args).code, 0, args.join(' ') || 'no option');
+  t.match(pogogen(dir, ['-v']).stderr, /^pogogen: nothing changed since the last generation \([\d.]+ ms\)\n$/, '-v: answered without the pipeline');
+  t.equal(fs.statSync(recordFile).mtimeMs, recorded, 'the record was not rewritten');
+  t.equal(fs.statSync(path.join(dir, 'build.ninja')).mtimeMs, ninjaTime, 'nor build.ninja');
   const slow = pogogen(dir, ['--verbose'], { CFLAGS: '-DX=1' });
   t.match(slow.stderr, /validated/, 'a new CFLAGS runs the pipeline');
   t.match(fs.readFileSync(path.join(dir, 'compile_commands.json'), 'utf8'), /-DX=1/);
@@ -99,4 +109,40 @@ export default defineBuild({ project: { name: 'c' }, targets: [dependency('x', {
   t.match(again.stderr, /validated/, 'the wiped cache makes the next run generate again');
   t.notMatch(again.stdout, /built result cached/);
   t.equal(run('ninja', [], { cwd: dir, env }).code, 0, 'and the build works');
+});
+
+t.test('another Node generates again, and the regeneration rule names the Node that ran pogogen', async (t) => {
+  const dir = fixture('basic');
+  const other = fs.mkdtempSync(path.join(path.dirname(dir), 'pogogen-node-'));
+  t.teardown(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(other, { recursive: true, force: true });
+  });
+  // Another Node at another path, as after installing a second version: a hard link when the file system allows.
+  const otherNode = path.join(other, 'node');
+  try {
+    fs.linkSync(process.execPath, otherNode);
+  } catch {
+    fs.copyFileSync(process.execPath, otherNode);
+  }
+  const { cli } = await import('../helpers.ts');
+  const first = spawnSync(otherNode, [cli, '--verbose'], { cwd: dir, encoding: 'utf8', env: baseEnv });
+  t.equal(first.status, 0, first.stderr);
+  const regen = (): string => /^rule regen\n {2}command = (.*)$/m.exec(fs.readFileSync(path.join(dir, 'build.ninja'), 'utf8'))![1]!;
+  t.match(regen(), ` ${otherNode} `, 'the first generation names the Node that ran it');
+  const again = pogogen(dir, ['--verbose']);
+  t.equal(again.code, 0, again.stderr);
+  t.notMatch(again.stderr, /nothing changed/, 'run by another Node, the same command line is a change');
+  t.match(again.stderr, /validated/);
+  t.match(regen(), ` ${process.execPath} `, 'build.ninja now names this Node');
+  t.notMatch(regen(), otherNode);
+  t.match(pogogen(dir, ['--verbose']).stderr, /^pogogen: nothing changed/, 'and the same Node again changes nothing');
+  // The first Node goes away (removed or upgraded): ninja's regeneration still works.
+  fs.rmSync(otherNode);
+  const file = path.join(dir, 'build.pogo.ts');
+  fs.writeFileSync(file, `${fs.readFileSync(file, 'utf8')}\n`);
+  const { ninja } = await import('../helpers.ts');
+  const b = ninja(dir);
+  t.equal(b.code, 0, b.stdout + b.stderr);
+  t.match(b.stdout, /GEN build\.ninja/, 'ninja regenerated with the Node that is still there');
 });

@@ -1,0 +1,33 @@
+// Failed downloads of optional (`auto`) dependencies, remembered between generations: without them a project whose
+// optional dependency cannot be fetched (offline, upstream gone) waits on every attempt and retry each time it
+// generates. A failure holds for the attempt it was: the pin's URLs and hash and the mirrors tried.
+import { mirrorBases } from './mirrors.ts';
+
+export interface FailedDownload {
+  /** What was tried: the pin and the mirrors (see attemptKey). */
+  readonly attempt: string;
+  readonly message: string;
+}
+
+/** The same text for the same attempt: another URL, hash or mirror list is another attempt, tried again. */
+export function attemptKey(pin: { readonly urls: readonly string[]; readonly sha256: string }, mirrors: readonly string[] = mirrorBases(undefined)): string {
+  return JSON.stringify({ sha256: pin.sha256.toLowerCase(), urls: pin.urls, mirrors });
+}
+
+/** The remembered failures by dependency name; an unreadable file remembers nothing. */
+export function parseFailures(text: string | undefined): Map<string, FailedDownload> {
+  const out = new Map<string, FailedDownload>();
+  if (text === undefined) return out;
+  try {
+    const v = JSON.parse(text) as { failed?: Record<string, FailedDownload> };
+    for (const [name, f] of Object.entries(v.failed ?? {})) if (typeof f?.attempt === 'string' && typeof f.message === 'string') out.set(name, { attempt: f.attempt, message: f.message });
+  } catch {
+    // start over: the next generation tries again
+  }
+  return out;
+}
+
+export function formatFailures(failed: ReadonlyMap<string, FailedDownload>): string {
+  const sorted = Object.fromEntries([...failed].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return `${JSON.stringify({ failed: sorted }, null, 2)}\n`;
+}
