@@ -38,7 +38,8 @@ export async function reportCommand(args: CliArgs, gen: Generated, io: Io): Prom
       report = computeReport({
         log: logRel,
         logText: fs.readFileSync(logFile, 'utf8'),
-        build: { edges: steps.edges, aliases: steps.aliases, buildFile: steps.regen.depfile },
+        // The build file is where ninja logs the regeneration (regen.depfile is the depfile beside it).
+        build: { edges: steps.edges, aliases: steps.aliases, buildFile: 'build.ninja' },
         budget: args.jobs ?? os.availableParallelism(),
         dependencies,
         ...(ccache === undefined ? {} : { ccache }),

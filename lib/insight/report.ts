@@ -46,11 +46,14 @@ export function parseNinjaLog(text: string): ParsedLog {
  * The entries of the last ninja run, latest entry per output. Ninja appends one line per output when its edge
  * finishes, with times relative to that run's start, so within a run end times never decrease: the last run begins
  * after the last place where an end time goes down. A no-op run appends nothing, so the last build stays reported.
- * (A manifest regeneration is its own ninja cycle with its own clock: it counts as an earlier run.)
+ * A regeneration of the build file (`buildFile`) is the first thing a ninja run does, so its line also begins a run:
+ * ninja 1.11 then starts its clock again (the rebuild that follows is a run of its own), 1.13 keeps it (the
+ * regeneration and the rebuild are one run), and a run that only regenerated, finishing after the previous run's
+ * last end, is not mistaken for part of it.
  */
-export function lastBuild(entries: readonly LogEntry[]): { readonly entries: readonly LogEntry[]; readonly earlier: number } {
+export function lastBuild(entries: readonly LogEntry[], buildFile?: string): { readonly entries: readonly LogEntry[]; readonly earlier: number } {
   let from = 0;
-  for (let i = 1; i < entries.length; i++) if (entries[i]!.end < entries[i - 1]!.end) from = i;
+  for (let i = 1; i < entries.length; i++) if (entries[i]!.end < entries[i - 1]!.end || entries[i]!.output === buildFile) from = i;
   const latest = new Map<string, LogEntry>();
   for (const e of entries.slice(from)) {
     latest.delete(e.output); // re-inserted: keeps the order of the latest write
@@ -158,18 +161,24 @@ export class NoBuildError extends Error {}
 
 export function computeReport(input: ReportInput): Report {
   const parsed = parseNinjaLog(input.logText);
-  const last = lastBuild(parsed.entries);
+  const buildFile = input.build.buildFile ?? 'build.ninja';
+  const last = lastBuild(parsed.entries, buildFile);
   if (last.entries.length === 0) throw new NoBuildError('no build to report on: run ninja first');
   const edgeOf = new Map<string, Edge>();
   for (const e of input.build.edges) for (const o of e.outs) edgeOf.set(o, e);
 
-  // One step per edge run: a multi-output edge writes one line per output with the same start and end.
+  // One step per edge run. Ninja writes one line per output of an edge, all with the edge's start, end and command
+  // hash: those lines are one step, whether or not this generation still has that edge (a dependency built from
+  // source is restored by a differently shaped edge afterwards; a renamed action's outputs have no edge at all).
+  // Counting such lines one by one made a four-output edge four jobs at once. Lines without a hash column are
+  // grouped by this build's edges.
   const groups = new Map<string, { outputs: string[]; edge?: Edge; start: number; end: number }>();
   const edgeIds = new Map<Edge, number>();
   for (const e of last.entries) {
     const edge = edgeOf.get(e.output);
     let key: string;
-    if (edge === undefined) key = `file\0${e.output}`;
+    if (e.hash !== '') key = `run\0${e.start}\0${e.end}\0${e.hash}`;
+    else if (edge === undefined) key = `file\0${e.output}`;
     else {
       let id = edgeIds.get(edge);
       if (id === undefined) edgeIds.set(edge, (id = edgeIds.size));
@@ -177,11 +186,14 @@ export function computeReport(input: ReportInput): Report {
     }
     const g = groups.get(key);
     if (g === undefined) groups.set(key, { outputs: [e.output], ...(edge === undefined ? {} : { edge }), start: e.start, end: e.end });
-    else g.outputs.push(e.output);
+    else {
+      g.outputs.push(e.output);
+      g.edge ??= edge;
+    }
   }
   const raw = [...groups.values()].map((g) => ({
-    // The edge's own output order, so the step is named as the build names it.
-    outputs: g.edge === undefined ? g.outputs : g.edge.outs.filter((o) => g.outputs.includes(o)),
+    // The edge's own output order, so the step is named as the build names it; outputs it no longer has follow.
+    outputs: g.edge === undefined ? g.outputs : [...g.edge.outs.filter((o) => g.outputs.includes(o)), ...g.outputs.filter((o) => !g.edge!.outs.includes(o))],
     edge: g.edge,
     start: g.start,
     end: g.end,
@@ -190,7 +202,7 @@ export function computeReport(input: ReportInput): Report {
 
   // Lanes: greedy interval partitioning by start time uses exactly as many lanes as the peak concurrency.
   const laneEnds: number[] = [];
-  const classes = classify(raw, input.build.buildFile ?? 'build.ninja');
+  const classes = classify(raw, buildFile);
   const steps: ReportStep[] = raw.map((r, i) => {
     let lane = laneEnds.findIndex((end) => end <= r.start);
     if (lane === -1) lane = laneEnds.push(r.end) - 1;
@@ -427,6 +439,9 @@ export function formatReport(r: Report, opts: TextOptions = {}): string {
   lines.push(`pogogen report: ${r.log}, last build: ${r.steps.length} step${r.steps.length === 1 ? '' : 's'}${r.earlier > 0 ? ` (${r.earlier} older log entr${r.earlier === 1 ? 'y' : 'ies'} left out)` : ''}`);
   lines.push(`  wall time    ${formatMs(r.wallMs)}   (busy ${formatMs(r.busyMs)} summed over steps)`);
   lines.push(`  parallelism  ${p.average.toFixed(2)} jobs on average, ${p.peak} at peak, budget ${p.budget} (${Math.round(p.utilisation * 100)}% used)`);
+  // Edges are counted once each, so a peak above the budget is real: ninja was given more jobs (without -j it runs
+  // CPUs + 2, 3 on two CPUs) or the report was asked about a smaller budget than the build had.
+  if (p.peak > p.budget) lines.push(`               ${p.peak - p.budget} more than the budget ran at once: ninja had a higher -j (without -j it runs more jobs than there are CPUs)`);
   lines.push(`  critical     ${formatMs(r.criticalPath.ms)} in ${r.criticalPath.steps.length} step${r.criticalPath.steps.length === 1 ? '' : 's'}: the build cannot be faster than this with more jobs`);
   if (r.ccache !== undefined) {
     const c = r.ccache;
