@@ -25,7 +25,7 @@ import { defaultCacheDir } from '../deps/built.ts';
 import { progressBar } from './progress.ts';
 import { defaultInstallDirs, type InstallManifest, type TestManifest } from '../plan/install.ts';
 import { forget, plainGeneration, record } from './fastpath.ts';
-import { formatLock, parseLock, updateLock } from '../deps/lock.ts';
+import { formatLock, lockOf } from '../deps/lock.ts';
 import { selectDependencies } from '../deps/select.ts';
 import type { Phase } from '../deps/steps.ts';
 import type { Io } from './insight.ts';
@@ -220,6 +220,15 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     io.out(`pogogen: ${n} archive${n === 1 ? '' : 's'} in ${path.join(cacheDir, 'archives')}\n`);
     return 0;
   }
+  // pogogen.lock pins the sources of the description's recipes and nothing this machine decides (lib/deps/lock.ts):
+  // it follows from the description alone, so --frozen can fail before anything is fetched.
+  const lockFile = path.join(root, 'pogogen.lock');
+  const oldLock = fs.existsSync(lockFile) ? fs.readFileSync(lockFile, 'utf8') : undefined;
+  const lock = lockOf(model);
+  const lockText = Object.keys(lock.dependencies).length > 0 || oldLock !== undefined ? formatLock(lock) : undefined;
+  if (args.frozen && lockText !== undefined && lockText !== oldLock) {
+    throw new DiagnosticsError([{ file: 'pogogen.lock', path: '', message: oldLock === undefined ? 'there is no pogogen.lock and --frozen forbids writing one' : 'pogogen.lock would change and --frozen forbids it', help: 'run pogogen without --frozen and commit pogogen.lock' }]);
+  }
   const selected = await selectDependencies(model, {
     cacheDir,
     offline: args.offline,
@@ -243,15 +252,6 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   // (and say it only with --verbose: explain and desc are about the build, not about where dependencies came from).
   const sayDeps = args.command === 'generate' ? io.out : insightCommands.has(args.command) && !args.verbose ? undefined : io.err;
   if (sayDeps !== undefined) for (const line of selected.report) sayDeps(`pogogen: ${line}\n`);
-  const lockFile = path.join(root, 'pogogen.lock');
-  let lockText: string | undefined;
-  const oldLock = fs.existsSync(lockFile) ? fs.readFileSync(lockFile, 'utf8') : undefined;
-  if (selected.lock.size > 0 || oldLock !== undefined) {
-    lockText = formatLock(updateLock(parseLock(oldLock), model.profile.name, selected.lock));
-    if (args.frozen && lockText !== oldLock) {
-      throw new DiagnosticsError([{ file: 'pogogen.lock', path: '', message: oldLock === undefined ? 'there is no pogogen.lock and --frozen forbids writing one' : 'pogogen.lock would change and --frozen forbids it', help: 'run pogogen without --frozen and commit pogogen.lock' }]);
-    }
-  }
 
   const graph = resolve(model, { dependencies: selected.resolutions, listings: await listing, ...(cross === undefined ? {} : { variant: cross.triple }) });
   log('resolved');
@@ -306,6 +306,8 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     files.push([path.join(root, 'build.ninja'), writeNinja(steps)]);
   }
   files.push([path.join(root, 'compile_commands.json'), writeCompdb(steps)]);
+  // What this machine chose for each dependency: reported here, not in the lock.
+  files.push([path.join(root, graph.outDir, 'dependencies.json'), `${JSON.stringify(Object.fromEntries([...selected.resolved].sort(([a], [b]) => (a < b ? -1 : 1))), null, 2)}\n`]);
   const lastGeneration = { ...(args.offline ? { offline: true } : {}), ...(args.toolchain === undefined ? {} : { toolchain: args.toolchain }), profile: model.profile.name, outDir: graph.outDir, backend: args.backend, launcher: launcher.length > 0 ? launcher.join(' ') : 'none', linker: linker ?? 'default', defines: args.defines, installDirs: args.installDirs, env: Object.fromEntries(recorded.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) };
   files.push([path.join(stateDir, 'last-generation.json'), `${JSON.stringify(lastGeneration)}\n`]);
   const written = files.filter(([f, text]) => writeIfChanged(f, text)).map(([f]) => relTo(root, f));
