@@ -23,7 +23,7 @@ export async function explainCommand(args: CliArgs, gen: Generated, io: Io): Pro
     io.err('pogogen: error: explain needs ninja (on PATH or from npm)\n');
     return 1;
   }
-  const r = spawnSync(ninja.path, ['-C', root, '-d', 'explain', '-n', ...(subject === undefined ? [] : [subject])], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(ninja.path, ['-C', root, '-f', steps.regen.buildFile, '-d', 'explain', '-n', ...(subject === undefined ? [] : [subject])], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   if (r.status !== 0) {
     io.err(`pogogen: error: ninja -d explain -n failed:\n${r.stderr}${r.stdout}`);
     return 1;

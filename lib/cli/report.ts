@@ -38,8 +38,7 @@ export async function reportCommand(args: CliArgs, gen: Generated, io: Io): Prom
       report = computeReport({
         log: logRel,
         logText: fs.readFileSync(logFile, 'utf8'),
-        // The build file is where ninja logs the regeneration (regen.depfile is the depfile beside it).
-        build: { edges: steps.edges, aliases: steps.aliases, buildFile: 'build.ninja' },
+        build: { edges: steps.edges, aliases: steps.aliases, buildFile: steps.regen.buildFile },
         budget: args.jobs ?? os.availableParallelism(),
         dependencies,
         ...(ccache === undefined ? {} : { ccache }),
