@@ -77,6 +77,11 @@ export interface ReportStep {
   readonly lane: number;
   /** For dependency steps: extract, configure, headers, build, install or restore. */
   readonly phase?: string;
+  /**
+   * What the step did, as the build's progress line says it (CC, AR, LINK, SPLIT, ...): two steps of one kind can
+   * differ (a split-debug step is a link edge). Missing in reports written before it existed.
+   */
+  readonly label?: string;
 }
 
 export interface ReportTarget {
@@ -136,6 +141,8 @@ export interface BuildShape {
   readonly aliases?: readonly { readonly name: string; readonly outputs: readonly string[] }[];
   /** The build file's path (its regeneration appears in the log without an edge). */
   readonly buildFile?: string;
+  /** The rules' progress descriptions (`LINK {out}`), for the steps' labels. */
+  readonly rules?: readonly { readonly name: string; readonly description: string }[];
 }
 
 export interface DependencyLogs {
@@ -203,12 +210,15 @@ export function computeReport(input: ReportInput): Report {
   // Lanes: greedy interval partitioning by start time uses exactly as many lanes as the peak concurrency.
   const laneEnds: number[] = [];
   const classes = classify(raw, buildFile);
+  const verbOf = new Map((input.build.rules ?? []).map((r) => [r.name, /^([A-Z][A-Z0-9]{0,5})\b/.exec(r.description)?.[1]]));
   const steps: ReportStep[] = raw.map((r, i) => {
     let lane = laneEnds.findIndex((end) => end <= r.start);
     if (lane === -1) lane = laneEnds.push(r.end) - 1;
     else laneEnds[lane] = r.end;
     const c = classes[i]!;
-    return { outputs: r.outputs, target: c.target, kind: c.kind, start: r.start, end: r.end, ms: r.end - r.start, lane, ...(c.phase === undefined ? {} : { phase: c.phase }) };
+    // Dependency phases keep DEP (their verbs are long and the phase is shown apart); stale edges their kind's.
+    const verb = c.kind === 'dependency' || c.stale || r.edge === undefined ? undefined : verbOf.get(r.edge.rule);
+    return { outputs: r.outputs, target: c.target, kind: c.kind, start: r.start, end: r.end, ms: r.end - r.start, lane, ...(c.phase === undefined ? {} : { phase: c.phase }), label: verb ?? kindLabel[c.kind] };
   });
 
   const start = minOf(steps.map((s) => s.start));
@@ -484,7 +494,7 @@ export function formatReport(r: Report, opts: TextOptions = {}): string {
   const maxS = r.slowest[0] === undefined ? 0 : r.steps[r.slowest[0]]!.ms;
   r.slowest.forEach((i, n) => {
     const s = r.steps[i]!;
-    lines.push(`  ${String(n + 1).padStart(2)}. ${kindLabel[s.kind].padEnd(6)} ${fit(s.outputs[0]!, stepW)} ${bar(s.ms, maxS, stepBar)} ${formatMs(s.ms).padStart(8)}`);
+    lines.push(`  ${String(n + 1).padStart(2)}. ${(s.label ?? kindLabel[s.kind]).padEnd(6)} ${fit(s.outputs[0]!, stepW)} ${bar(s.ms, maxS, stepBar)} ${formatMs(s.ms).padStart(8)}`);
   });
 
   lines.push('', 'critical path (each step reads an output of the one above; bars share one scale)');
@@ -493,7 +503,7 @@ export function formatReport(r: Report, opts: TextOptions = {}): string {
   const [pathW, pathBar] = widths(maxOf(r.criticalPath.steps.map((i) => r.steps[i]!.outputs[0]!.length), 0), 28);
   for (const i of r.criticalPath.steps) {
     const s = r.steps[i]!;
-    lines.push(`  ${formatMs(s.start - t0).padStart(8)} ${kindLabel[s.kind].padEnd(6)} ${fit(s.outputs[0]!, pathW)} ${bar(s.ms, maxC, pathBar)} ${formatMs(s.ms).padStart(8)}`);
+    lines.push(`  ${formatMs(s.start - t0).padStart(8)} ${(s.label ?? kindLabel[s.kind]).padEnd(6)} ${fit(s.outputs[0]!, pathW)} ${bar(s.ms, maxC, pathBar)} ${formatMs(s.ms).padStart(8)}`);
   }
   return `${lines.map((l) => l.trimEnd()).join('\n')}\n`;
 }

@@ -190,3 +190,22 @@ t.test('a peak above the budget is explained', async (t) => {
   t.equal(r.parallelism.peak, 3);
   t.match(formatReport(r), /3 at peak, budget 2 \(\d+% used\)\n +1 more than the budget ran at once: ninja had a higher -j/);
 });
+
+t.test('the critical path names each step as the build does: a split-debug step is no second LINK', async (t) => {
+  // A profile with splitDebug: the link writes bin/.unstripped/app, a second edge of kind link splits it.
+  const split = [
+    edge('compile', 'app', ['o/m.o'], ['m.c'], { rule: 'cc_app' }),
+    edge('link', 'app', ['bin/.unstripped/app'], ['o/m.o'], { rule: 'link_app' }),
+    edge('link', 'app', ['bin/app', 'bin/app.debug'], ['bin/.unstripped/app'], { rule: 'split_app' }),
+  ];
+  const rules = [{ name: 'cc_app', description: 'CC {out}' }, { name: 'link_app', description: 'LINK {out}' }, { name: 'split_app', description: 'SPLIT {out}' }];
+  const text = ['# ninja log v5', '0\t28\t1\to/m.o\ta', '28\t156\t1\tbin/.unstripped/app\tb', '156\t170\t1\tbin/app\tc', '156\t170\t1\tbin/app.debug\tc', ''].join('\n');
+  const r = computeReport({ log: 'l', logText: text, build: { edges: split, rules }, budget: 2 });
+  t.same(r.criticalPath.steps.map((i) => r.steps[i]!.label), ['CC', 'LINK', 'SPLIT']);
+  const lines = formatReport(r).split('critical path')[1]!.split('\n').filter((l) => /ms /.test(l));
+  t.equal(lines.length, 3);
+  t.equal(lines.filter((l) => / LINK /.test(l)).length, 1, 'one LINK line');
+  t.match(lines[2], / SPLIT +bin\/app /);
+  // Without the rules (an older caller), the kind's label.
+  t.same(computeReport({ log: 'l', logText: text, build: { edges: split }, budget: 2 }).steps.map((s) => s.label), ['CC', 'LINK', 'LINK']);
+});
