@@ -9,6 +9,10 @@ export interface CliArgs {
   readonly profile: string;
   readonly backend: 'ninja' | 'make';
   readonly dir: string;
+  /** `--build-file FILE`: where build.ninja or the Makefile is written, relative to the project directory. */
+  readonly buildFile?: string;
+  /** `--compdb FILE`: where compile_commands.json is written, relative to the project directory. */
+  readonly compdb?: string;
   readonly defines: Readonly<Record<string, string>>;
   readonly verbose: boolean;
   readonly debug: boolean;
@@ -76,6 +80,10 @@ Options:
   --profile P       development (default; dev), production (prod), testing (test) or a project profile
   --backend B       ninja (default) or make
   -C DIR            the project directory (where build.pogo.ts is); default: the current directory
+  --build-file F    write build.ninja (or the Makefile) as F, relative to the project directory, e.g.
+                    --backend=make --build-file=pogogen.mk beside a hand-written Makefile; run ninja -f F or
+                    make -f F from the project directory
+  --compdb F        write compile_commands.json as F, relative to the project directory
   -D NAME=VALUE     set an option declared in build.pogo.ts (repeatable; also -DNAME=VALUE)
   --prefix DIR      installation prefix (default /usr/local); also --bindir, --libdir, --includedir,
                     --datadir, --mandir, --sysconfdir (relative ones are below the prefix)
@@ -100,6 +108,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   let profile = 'development';
   let backend: 'ninja' | 'make' = 'ninja';
   let dir = '.';
+  let buildFile: string | undefined;
+  let compdb: string | undefined;
   const defines: Record<string, string> = {};
   let verbose = false;
   let debug = false;
@@ -182,6 +192,12 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '-C':
         dir = value(++i, flag);
         break;
+      case '--build-file':
+        buildFile = inline ?? value(++i, flag);
+        break;
+      case '--compdb':
+        compdb = inline ?? value(++i, flag);
+        break;
       case '--verbose':
       case '-v':
         verbose = true;
@@ -263,7 +279,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       }
     }
   }
-  return { command: command ?? 'generate', profile, backend, dir, defines, verbose, debug, offline, frozen, installDirs, dryRun, suites, repeat, ...(wrapper === undefined ? {} : { wrapper }), noBuild, ...(jobs === undefined ? {} : { jobs }), coverage, ...(launcher === undefined ? {} : { launcher }), ...(toolchain === undefined ? {} : { toolchain }), ...(profileGiven ? { profileGiven } : {}), ...(json ? { json } : {}), ...(trace === undefined ? {} : { trace }), ...(html === undefined ? {} : { html }), ...(compare === undefined ? {} : { compare }), ...(force ? { force } : {}), ...(check ? { check } : {}), rest };
+  return { command: command ?? 'generate', profile, backend, dir, ...(buildFile === undefined ? {} : { buildFile }), ...(compdb === undefined ? {} : { compdb }), defines, verbose, debug, offline, frozen, installDirs, dryRun, suites, repeat, ...(wrapper === undefined ? {} : { wrapper }), noBuild, ...(jobs === undefined ? {} : { jobs }), coverage, ...(launcher === undefined ? {} : { launcher }), ...(toolchain === undefined ? {} : { toolchain }), ...(profileGiven ? { profileGiven } : {}), ...(json ? { json } : {}), ...(trace === undefined ? {} : { trace }), ...(html === undefined ? {} : { html }), ...(compare === undefined ? {} : { compare }), ...(force ? { force } : {}), ...(check ? { check } : {}), rest };
 }
 
 /** Splits an environment value such as CFLAGS into arguments, honouring quotes and backslashes like sh. */

@@ -76,11 +76,12 @@ function explainNinja(choice: NinjaChoice, root: string, subject: string | undef
   });
   const withNotes = (e: Explanation): Explanation => (notes.length === 0 ? e : { ...e, notes });
   if (log !== undefined && choice.treatment === 'discards') {
-    const r = spawnSync(ninja.path, ['-C', root, '-t', 'commands', ...(subject === undefined ? [] : [subject])], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    const r = spawnSync(ninja.path, ['-C', root, '-f', steps.regen.buildFile, '-t', 'commands', ...(subject === undefined ? [] : [subject])], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     const count = r.status === 0 ? r.stdout.split('\n').filter((l) => l !== '').length : 0;
     return withNotes({ steps: count, reasons: [], consequences: {}, log: logProblem(ninja, choice.treatment, log)! });
   }
-  const r = spawnSync(ninja.path, ['-C', root, '-d', 'explain', '-n', ...(subject === undefined ? [] : [subject])], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const buildFile = steps.regen.buildFile;
+  const r = spawnSync(ninja.path, ['-C', root, '-f', buildFile, '-d', 'explain', '-n', ...(subject === undefined ? [] : [subject])], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   if (r.status !== 0) {
     io.err(`pogogen: error: ninja -d explain -n failed:\n${r.stderr}${r.stdout}`);
     return undefined;
@@ -91,7 +92,7 @@ function explainNinja(choice: NinjaChoice, root: string, subject: string | undef
     // description as it is now, so what the regeneration leads to is a dry run of that file: included from another
     // manifest (paths stay relative to the project), it is an ordinary file, not one ninja regenerates first.
     const manifest = path.join(root, 'out', '.pogogen', 'explain.ninja');
-    writeIfChanged(manifest, '# pogogen explain: build.ninja as it is, without regenerating it first\ninclude build.ninja\n');
+    writeIfChanged(manifest, `# pogogen explain: ${buildFile} as it is, without regenerating it first\ninclude ${buildFile}\n`);
     const then = spawnSync(ninja.path, ['-C', root, '-f', path.relative(root, manifest), '-d', 'explain', '-n', ...(subject === undefined ? [] : [subject])], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     if (then.status === 0) {
       const after = explain(`${then.stderr}\n${then.stdout}`, steps, root);

@@ -13,10 +13,12 @@ import { plan } from '../plan/plan.ts';
 import { writeNinja } from '../backends/ninja/write.ts';
 import { writeCompdb } from '../backends/compdb/write.ts';
 import { checkMakePaths, makeStamp, writeMake } from '../backends/make/write.ts';
+import { make } from '../backends/make/syntax.ts';
 import { insightCommands, parseArgs, splitWords, usage, UsageError, type CliArgs } from './args.ts';
 import { probeCompiler, ProbeError, which } from './probe.ts';
 import { chooseNinja, describeNinja, effectOf, logProblem, logStamp, noteRun } from './ninja.ts';
-import { writeIfChanged, writeTouch } from './write.ts';
+import { holds, writeIfChanged, writeTouch } from './write.ts';
+import { checkOwned, refusals, rememberWritten } from './owned.ts';
 import os from 'node:os';
 import { ruleTables } from '../../rules/index.ts';
 import type { RecipeInput } from '../model/schema.ts';
@@ -26,7 +28,7 @@ import { defaultCacheDir, holdsInstall } from '../deps/built.ts';
 import { progressBar } from './progress.ts';
 import { defaultInstallDirs, type InstallManifest, type TestManifest } from '../plan/install.ts';
 import { forget, plainGeneration, record } from './fastpath.ts';
-import { formatLock, parseLock, updateLock } from '../deps/lock.ts';
+import { formatLock, lockOf } from '../deps/lock.ts';
 import { selectDependencies } from '../deps/select.ts';
 import { attemptKey, formatFailures, parseFailures } from '../deps/failures.ts';
 import type { Phase } from '../deps/steps.ts';
@@ -120,9 +122,11 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     // launcher, linker and recorded environment, so that generating again here rewrites nothing.
     const last = path.join(stateDir, 'last-generation.json');
     if (fs.existsSync(last)) {
-      const g = JSON.parse(fs.readFileSync(last, 'utf8')) as { offline?: boolean; toolchain?: string; profile?: string; backend?: CliArgs['backend']; launcher?: string; linker?: string; defines?: Record<string, string>; installDirs?: CliArgs['installDirs']; env?: Record<string, string> };
+      const g = JSON.parse(fs.readFileSync(last, 'utf8')) as { offline?: boolean; toolchain?: string; profile?: string; backend?: CliArgs['backend']; buildFile?: string; compdb?: string; launcher?: string; linker?: string; defines?: Record<string, string>; installDirs?: CliArgs['installDirs']; env?: Record<string, string> };
       if (typeof g.profile === 'string') args = { ...args, profile: g.profile };
       if (g.backend !== undefined) args = { ...args, backend: g.backend };
+      if (args.buildFile === undefined && g.buildFile !== undefined) args = { ...args, buildFile: g.buildFile };
+      if (args.compdb === undefined && g.compdb !== undefined) args = { ...args, compdb: g.compdb };
       if (args.launcher === undefined && g.launcher !== undefined) args = { ...args, launcher: g.launcher };
       if (args.toolchain === undefined && g.toolchain !== undefined) args = { ...args, toolchain: g.toolchain };
       // An offline generation resolved its dependencies without the network: looking again must not differ.
@@ -168,6 +172,11 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
 
   // A failed or partial run must not leave a record claiming everything is up to date.
   forget(root);
+  // Files outside out/ are overwritten only when pogogen wrote them: checked before anything is fetched or written.
+  const { buildFile, compdb } = outputPaths(args, root);
+  const outputs = [{ rel: buildFile, by: 'header' as const }, { rel: compdb, by: 'record' as const }];
+  const owned = checkOwned(root, outputs);
+  if (owned.foreign.length > 0) throw new DiagnosticsError(refusals(owned.foreign, { buildFile, compdb, backend: args.backend }));
   const cross = crossToolchain(args);
   const ccEnv = process.env.CC;
   // CC wins (a wrapper, another version); otherwise the cross toolchain's compiler, else cc.
@@ -226,6 +235,15 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   // not try (offline, found elsewhere) forgets them.
   const failuresFile = path.join(stateDir, 'failed-downloads.json');
   const failedBefore = parseFailures(fs.existsSync(failuresFile) ? fs.readFileSync(failuresFile, 'utf8') : undefined);
+  // pogogen.lock pins the sources of the description's recipes and nothing this machine decides (lib/deps/lock.ts):
+  // it follows from the description alone, so --frozen can fail before anything is fetched.
+  const lockFile = path.join(root, 'pogogen.lock');
+  const oldLock = fs.existsSync(lockFile) ? fs.readFileSync(lockFile, 'utf8') : undefined;
+  const lock = lockOf(model);
+  const lockText = Object.keys(lock.dependencies).length > 0 || oldLock !== undefined ? formatLock(lock) : undefined;
+  if (args.frozen && lockText !== undefined && lockText !== oldLock) {
+    throw new DiagnosticsError([{ file: 'pogogen.lock', path: '', message: oldLock === undefined ? 'there is no pogogen.lock and --frozen forbids writing one' : 'pogogen.lock would change and --frozen forbids it', help: 'run pogogen without --frozen and commit pogogen.lock' }]);
+  }
   const selected = await selectDependencies(model, {
     cacheDir,
     offline: args.offline,
@@ -254,15 +272,6 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   const sayDeps = args.command === 'generate' ? io.out : insightCommands.has(args.command) && !args.verbose ? undefined : io.err;
   if (sayDeps !== undefined) for (const line of selected.report) sayDeps(`pogogen: ${line}\n`);
   const failed = new Map([...selected.failedDownloads].map(([name, f]) => [name, { attempt: attemptKey(f), message: f.message }]));
-  const lockFile = path.join(root, 'pogogen.lock');
-  let lockText: string | undefined;
-  const oldLock = fs.existsSync(lockFile) ? fs.readFileSync(lockFile, 'utf8') : undefined;
-  if (selected.lock.size > 0 || oldLock !== undefined) {
-    lockText = formatLock(updateLock(parseLock(oldLock), model.profile.name, selected.lock));
-    if (args.frozen && lockText !== oldLock) {
-      throw new DiagnosticsError([{ file: 'pogogen.lock', path: '', message: oldLock === undefined ? 'there is no pogogen.lock and --frozen forbids writing one' : 'pogogen.lock would change and --frozen forbids it', help: 'run pogogen without --frozen and commit pogogen.lock' }]);
-    }
-  }
 
   const graph = resolve(model, { dependencies: selected.resolutions, listings: await listing, ...(cross === undefined ? {} : { variant: cross.triple }) });
   log('resolved');
@@ -307,7 +316,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   const linker = linkerSpec === 'default' ? undefined : linkerSpec !== undefined && linkerSpec !== '' ? linkerSpec : model.profile.lto || cross !== undefined ? undefined : which('mold') !== undefined ? 'mold' : which('ld.lld') !== undefined ? 'lld' : undefined;
   if (linker !== undefined) log(`linker: ${linker}`);
   // The linker decision is recorded like the launcher's, so a regeneration from another shell keeps it.
-  const regenArgv = ['env', ...recorded, `POGOGEN_LINKER=${linker ?? 'default'}`, ...rt.self, ...(args.backend === 'make' ? ['--backend', 'make'] : []), `--launcher=${launcher.length > 0 ? launcher.join(' ') : 'none'}`, ...(args.toolchain === undefined ? [] : [`--toolchain=${args.toolchain}`]), '--profile', model.profile.name, ...Object.entries(args.installDirs).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `--${k}=${v}`), ...Object.entries(args.defines).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `-D${k}=${v}`)];
+  const regenArgv = ['env', ...recorded, `POGOGEN_LINKER=${linker ?? 'default'}`, ...rt.self, ...(args.backend === 'make' ? ['--backend', 'make'] : []), ...(args.buildFile === undefined ? [] : [`--build-file=${buildFile}`]), ...(args.compdb === undefined ? [] : [`--compdb=${compdb}`]), `--launcher=${launcher.length > 0 ? launcher.join(' ') : 'none'}`, ...(args.toolchain === undefined ? [] : [`--toolchain=${args.toolchain}`]), '--profile', model.profile.name, ...Object.entries(args.installDirs).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `--${k}=${v}`), ...Object.entries(args.defines).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `-D${k}=${v}`)];
   const regenFiles = [...loaded.files.map((f) => relTo(root, f)), ...installedFiles].sort();
   const depfile = 'out/.pogogen/build.ninja.d';
   const steps = plan(graph, {
@@ -316,7 +325,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     launcher,
     ...(linker === undefined ? {} : { linker }),
     env,
-    regen: { argv: regenArgv, depfile, files: regenFiles, dirs: graph.watchedDirs },
+    regen: { argv: regenArgv, buildFile, depfile, files: regenFiles, dirs: graph.watchedDirs },
     self: rt.self,
     dependencies: builds,
     jobs: os.availableParallelism(),
@@ -333,22 +342,30 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     if (bad.length > 0) throw new DiagnosticsError(bad);
     const mk = writeMake(steps);
     for (const [f, text] of [...mk.commandFiles].sort(([a], [b]) => (a < b ? -1 : 1))) files.push([path.join(root, f), text]);
-    files.push([path.join(root, 'Makefile'), mk.makefile]);
+    files.push([path.join(root, buildFile), mk.makefile]);
   } else {
     // Absolute paths: a directory such as `app/` must not be mistaken for the phony target `app`.
-    files.push([path.join(root, depfile), `build.ninja: ${[...regenFiles, ...graph.watchedDirs].map((f) => depfilePath(path.resolve(root, f))).join(' \\\n  ')}\n`]);
-    files.push([path.join(root, 'build.ninja'), writeNinja(steps)]);
+    files.push([path.join(root, depfile), `${depfilePath(buildFile)}: ${[...regenFiles, ...graph.watchedDirs].map((f) => depfilePath(path.resolve(root, f))).join(' \\\n  ')}\n`]);
+    files.push([path.join(root, buildFile), writeNinja(steps)]);
   }
-  files.push([path.join(root, 'compile_commands.json'), writeCompdb(steps)]);
-  const lastGeneration = { ...(args.offline ? { offline: true } : {}), ...(args.toolchain === undefined ? {} : { toolchain: args.toolchain }), profile: model.profile.name, outDir: graph.outDir, backend: args.backend, launcher: launcher.length > 0 ? launcher.join(' ') : 'none', linker: linker ?? 'default', defines: args.defines, installDirs: args.installDirs, env: Object.fromEntries(recorded.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) };
+  const compdbText = writeCompdb(steps);
+  files.push([path.join(root, compdb), compdbText]);
+  // A compile_commands.json neither as recorded nor laid out as pogogen writes it (an empty "[]") is pogogen's to
+  // rewrite only if it already holds what pogogen writes now: then nothing changes in it anyway.
+  const unsure = owned.unsure.filter((rel) => !holds(path.join(root, rel), compdbText));
+  if (unsure.length > 0) throw new DiagnosticsError(refusals(unsure, { buildFile, compdb, backend: args.backend }));
+  // What this machine chose for each dependency: reported here, not in the lock.
+  files.push([path.join(root, graph.outDir, 'dependencies.json'), `${JSON.stringify(Object.fromEntries([...selected.resolved].sort(([a], [b]) => (a < b ? -1 : 1))), null, 2)}\n`]);
+  const lastGeneration = { ...(args.offline ? { offline: true } : {}), ...(args.buildFile === undefined ? {} : { buildFile }), ...(args.compdb === undefined ? {} : { compdb }), ...(args.toolchain === undefined ? {} : { toolchain: args.toolchain }), profile: model.profile.name, outDir: graph.outDir, backend: args.backend, launcher: launcher.length > 0 ? launcher.join(' ') : 'none', linker: linker ?? 'default', defines: args.defines, installDirs: args.installDirs, env: Object.fromEntries(recorded.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) };
   files.push([path.join(stateDir, 'last-generation.json'), `${JSON.stringify(lastGeneration)}\n`]);
   if (failed.size > 0) files.push([failuresFile, formatFailures(failed)]);
   else fs.rmSync(failuresFile, { force: true });
   const written = files.filter(([f, text]) => writeIfChanged(f, text)).map(([f]) => relTo(root, f));
+  rememberWritten(root, [compdb]);
   if (args.backend === 'make') {
     // The stamp says "the Makefile reflects its inputs as of now", so make does not re-run pogogen needlessly.
     const stamp = path.join(root, makeStamp);
-    if (written.includes('Makefile') || !fs.existsSync(stamp)) writeTouch(stamp);
+    if (written.includes(buildFile) || !fs.existsSync(stamp)) writeTouch(stamp);
   }
   log(written.length === 0 ? 'all files up to date' : `wrote ${written.join(', ')}`);
 
@@ -370,8 +387,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     depFiles.push(...installedFiles.map((f) => path.resolve(root, f)));
     record(root, rawArgv, rt.version, rt.self[rt.self.length - 1]!, { files: [...loaded.files, lockFile, ...(cc === undefined ? [] : [cc]), ...depFiles], dirs: graph.watchedDirs.map((d) => path.resolve(root, d)) }, files.map(([f]) => f));
   }
-  const mainFile = args.backend === 'make' ? 'Makefile' : 'build.ninja';
-  if (written.includes(mainFile)) io.out(`pogogen: wrote ${mainFile} (${model.profile.name}, ${graph.targets.length} targets)\n`);
+  if (written.includes(buildFile)) io.out(`pogogen: wrote ${buildFile} (${model.profile.name}, ${graph.targets.length} targets)\n`);
   return 0;
 }
 
@@ -382,10 +398,26 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
  * nested builds of dependencies (handed the same fifo) share the budget; an older ninja gets -jN itself.
  */
 async function build(args: CliArgs, rt: Runtime, io: Io, root: string, generated = false): Promise<number> {
-  // Generate first when there is no build.ninja, or when options that shape it were given: `pogogen --profile
-  // production build` must build the production profile even if the last generation was development.
-  const shaped = args.profileGiven === true || Object.keys(args.defines).length > 0 || args.launcher !== undefined || args.toolchain !== undefined || Object.keys(args.installDirs).length > 0;
-  if (!generated && (shaped || !fs.existsSync(path.join(root, 'build.ninja')))) {
+  // Generate first when there is no build.ninja of pogogen's, or when options that shape it were given: `pogogen
+  // --profile production build` must build the production profile even if the last generation was development.
+  const shaped = args.profileGiven === true || Object.keys(args.defines).length > 0 || args.launcher !== undefined || args.toolchain !== undefined || Object.keys(args.installDirs).length > 0 || args.buildFile !== undefined || args.compdb !== undefined;
+  // The build file the last ninja generation wrote, unless one is named: `pogogen --build-file=x.ninja` then
+  // `pogogen build` builds x.ninja.
+  if (args.buildFile === undefined) {
+    const last = lastGeneration(root);
+    if (last?.backend !== 'make' && last?.buildFile !== undefined) args = { ...args, buildFile: last.buildFile, ...(last.compdb === undefined ? {} : { compdb: last.compdb }) };
+  }
+  let buildFile: string;
+  try {
+    buildFile = outputPaths({ ...args, backend: 'ninja' }, root).buildFile;
+  } catch (err) {
+    if (!(err instanceof DiagnosticsError)) throw err;
+    printDiagnostics(err.diagnostics, io);
+    return 1;
+  }
+  // A build file pogogen did not write is not run: generating refuses to overwrite it and says what to do.
+  const ours = fs.existsSync(path.join(root, buildFile)) && checkOwned(root, [{ rel: buildFile, by: 'header' }]).foreign.length === 0;
+  if (!generated && (shaped || !ours)) {
     const code = await run({ ...args, command: 'generate' }, rt, io);
     if (code !== 0) return code;
   }
@@ -428,7 +460,7 @@ async function build(args: CliArgs, rt: Runtime, io: Io, root: string, generated
   const jobArgs = asked !== undefined && (!ninja.jobserverClient || fifo === undefined) ? [`-j${asked}`] : [];
   const before = logStamp(root);
   try {
-    const r = spawnSync(ninja.path, ['-C', root, ...jobArgs, ...args.rest], { stdio: 'inherit', env });
+    const r = spawnSync(ninja.path, ['-C', root, ...(buildFile === 'build.ninja' ? [] : ['-f', buildFile]), ...jobArgs, ...args.rest], { stdio: 'inherit', env });
     return r.status ?? 1;
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
@@ -526,4 +558,41 @@ function crossToolchain(args: CliArgs): CrossToolchain | undefined {
   const t = loadToolchain(args.toolchain);
   if (typeof t === 'string') throw new DiagnosticsError([{ file: '<command line>', path: '--toolchain', message: t }]);
   return t;
+}
+
+/**
+ * Where this generation writes its build file and compile_commands.json, relative to the project directory (ninja
+ * and make run there, and the regeneration command names them so). A place outside it, or the same file twice, is
+ * a diagnostic.
+ */
+function outputPaths(args: CliArgs, root: string): { buildFile: string; compdb: string } {
+  const diags: Diagnostic[] = [];
+  const place = (given: string | undefined, fallback: string, flag: string): string => {
+    if (given === undefined) return fallback;
+    const rel = path.relative(root, path.resolve(root, given)).split(path.sep).join('/');
+    if (rel === '' || rel === '..' || rel.startsWith('../') || path.isAbsolute(rel)) diags.push({ file: '<command line>', path: flag, message: `${given} is not a file inside the project directory ${root}`, help: 'give a path relative to the project directory, e.g. pogogen.mk' });
+    else if (/[\n\r\0|]/.test(rel)) diags.push({ file: '<command line>', path: flag, message: `${JSON.stringify(given)}: a newline, NUL or | cannot be written in a build file`, help: 'choose a plainer name' });
+    return rel;
+  };
+  const buildFile = place(args.buildFile, args.backend === 'make' ? 'Makefile' : 'build.ninja', '--build-file');
+  const compdb = place(args.compdb, 'compile_commands.json', '--compdb');
+  for (const [rel, flag] of [[buildFile, '--build-file'], [compdb, '--compdb']] as const) {
+    if (rel === 'build.pogo.ts' || rel === 'pogogen.lock') diags.push({ file: '<command line>', path: flag, message: `pogogen does not write its output over ${rel}`, help: 'name another file' });
+  }
+  if (buildFile === compdb) diags.push({ file: '<command line>', path: '--compdb', message: `${compdb} is the build file too`, help: 'the build file and the compilation database must be two files' });
+  if (args.backend === 'make' && diags.length === 0) {
+    const why = make.unrepresentable(buildFile);
+    if (why !== undefined) diags.push({ file: '<command line>', path: '--build-file', message: `path ${JSON.stringify(buildFile)} ${why}`, help: 'choose a name make can use as a target' });
+  }
+  if (diags.length > 0) throw new DiagnosticsError(diags);
+  return { buildFile, compdb };
+}
+
+/** What the last generation recorded in out/.pogogen/last-generation.json, if it can be read. */
+function lastGeneration(root: string): { backend?: CliArgs['backend']; buildFile?: string; compdb?: string } | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(root, 'out', '.pogogen', 'last-generation.json'), 'utf8')) as { backend?: CliArgs['backend']; buildFile?: string; compdb?: string };
+  } catch {
+    return undefined;
+  }
 }

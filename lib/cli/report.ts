@@ -39,7 +39,7 @@ export async function reportCommand(args: CliArgs, gen: Generated, io: Io): Prom
       report = computeReport({
         log: logRel,
         logText: fs.readFileSync(logFile, 'utf8'),
-        build: { edges: steps.edges, aliases: steps.aliases, buildFile: steps.regen.depfile },
+        build: { edges: steps.edges, aliases: steps.aliases, buildFile: steps.regen.buildFile, rules: steps.rules },
         budget: args.jobs ?? os.availableParallelism(),
         dependencies,
         ...(ccache === undefined ? {} : { ccache }),

@@ -67,6 +67,28 @@ export function writeIfChanged(file: string, content: Content): boolean {
   return true;
 }
 
+/** True when `file` exists and holds exactly `content` (compared block by block, as writeIfChanged does). */
+export function holds(file: string, content: Content): boolean {
+  const chunks = typeof content === 'string' ? [content] : content;
+  const old = openOld(file, chunks);
+  if (old === undefined) return false;
+  let pos = 0;
+  try {
+    encode(chunks, (buf, n) => {
+      if (!matches(old, pos, buf, n)) throw differs; // stop rendering at the first difference
+      pos += n;
+    });
+  } catch (err) {
+    if (err === differs) return false;
+    throw err;
+  } finally {
+    fs.closeSync(old.fd);
+  }
+  return pos === old.size;
+}
+
+const differs = new Error('the content differs');
+
 /** Creates `file` or updates its mtime to now (for stamps whose time, not content, carries the meaning). */
 export function writeTouch(file: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -4,7 +4,6 @@ import type { Diagnostic } from '../model/diagnostics.ts';
 import type { Model, ModelTarget } from '../model/validate.ts';
 import type { DependencyResolution } from '../resolve/graph.ts';
 import { builtEntry, verifyEntry } from './built.ts';
-import type { LockEntry } from './lock.ts';
 import { pkgConfig, type SystemPackage } from './system.ts';
 
 type DependencyTarget = Extract<ModelTarget, { kind: 'dependency' }>;
@@ -24,10 +23,23 @@ export interface SelectOptions {
   readonly probe?: (name: string) => SystemPackage | undefined;
 }
 
+/**
+ * Where this generation took a dependency from. It depends on the machine (what pkg-config finds, what is cached,
+ * the compiler), so it is printed and kept in out/<profile>/dependencies.json, never in pogogen.lock.
+ */
+export interface Resolved {
+  readonly source: 'system' | 'source' | 'missing';
+  readonly version?: string;
+  readonly pkgConfig?: string;
+  /** Cache key of the built result (source builds). */
+  readonly key?: string;
+  readonly why: string;
+}
+
 export interface Selected {
   readonly resolutions: Map<string, DependencyResolution>;
   readonly builds: Map<string, { key: string; cached: boolean; archive?: string; cacheEntry: string }>;
-  readonly lock: Map<string, Omit<LockEntry, 'keys'> & { key?: string }>;
+  readonly resolved: Map<string, Resolved>;
   /** One line per dependency: where it came from and why. */
   readonly report: string[];
   /** `auto` dependencies whose download failed, now or in the earlier generation remembered: the pin and why. */
@@ -36,7 +48,7 @@ export interface Selected {
 }
 
 export async function selectDependencies(model: Model, opts: SelectOptions): Promise<Selected> {
-  const out: Selected = { resolutions: new Map(), builds: new Map(), lock: new Map(), report: [], diagnostics: [], failedDownloads: new Map() };
+  const out: Selected = { resolutions: new Map(), builds: new Map(), resolved: new Map(), report: [], diagnostics: [], failedDownloads: new Map() };
   const probe = opts.probe ?? ((n: string) => pkgConfig(n, opts.log));
   for (const t of model.targets) {
     if (t.kind !== 'dependency') continue;
@@ -112,11 +124,12 @@ export async function selectDependencies(model: Model, opts: SelectOptions): Pro
     out.resolutions.set(t.name, chosen);
     const r = t.recipe;
     const build = out.builds.get(t.name);
-    out.lock.set(t.name, {
+    out.resolved.set(t.name, {
       source: chosen.source,
       ...(chosen.source === 'system' ? { version: chosen.version, pkgConfig: chosen.pkgConfig } : {}),
-      ...(chosen.source === 'source' && r !== undefined ? { version: r.version, urls: r.source.urls, sha256: r.source.sha256, ...(r.source.treeSha256 === undefined ? {} : { treeSha256: r.source.treeSha256 }) } : {}),
+      ...(chosen.source === 'source' && r !== undefined ? { version: r.version } : {}),
       ...(build === undefined ? {} : { key: build.key }),
+      why: chosen.why,
     });
     const extra = chosen.source === 'missing' && t.ifMissing !== undefined ? ` → ${[...(t.ifMissing.defines === undefined ? [] : Array.isArray(t.ifMissing.defines) ? t.ifMissing.defines.map((d) => `-D${d}`) : Object.keys(t.ifMissing.defines).map((d) => `-D${d}`))].join(' ')}` : '';
     out.report.push(`dependency ${t.name}: ${chosen.source === 'missing' ? 'absent' : chosen.source} (${chosen.why})${extra}`);

@@ -33,7 +33,7 @@ export function explain(text: string, steps: Steps, root: string): Explanation {
   const ownerOf = new Map<string, string>();
   for (const e of steps.edges) for (const o of e.outs) ownerOf.set(o, e.target);
   const rel = (p: string): string => (p.startsWith(`${root}/`) ? p.slice(root.length + 1) : p);
-  const owner = (o: string): string => (o === steps.regen.depfile || o === 'build.ninja' ? 'pogogen' : ownerOf.get(o) ?? '?');
+  const owner = (o: string): string => (o === steps.regen.depfile || o === steps.regen.buildFile ? 'pogogen' : ownerOf.get(o) ?? '?');
   const generated = new Set(steps.edges.flatMap((e) => e.outs));
   const kindOf = (f: string): Reason['inputKind'] =>
     generated.has(f) ? (/\.(a|so(\.\d+)*)$/.test(f) ? 'library' : 'generated') : /\.(c|cc|cpp|cxx|m|s|S)$/.test(f) ? 'source' : /\.(h|hh|hpp|inc)$/.test(f) ? 'header' : 'file';

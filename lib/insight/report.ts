@@ -46,11 +46,14 @@ export function parseNinjaLog(text: string): ParsedLog {
  * The entries of the last ninja run, latest entry per output. Ninja appends one line per output when its edge
  * finishes, with times relative to that run's start, so within a run end times never decrease: the last run begins
  * after the last place where an end time goes down. A no-op run appends nothing, so the last build stays reported.
- * (A manifest regeneration is its own ninja cycle with its own clock: it counts as an earlier run.)
+ * A regeneration of the build file (`buildFile`) is the first thing a ninja run does, so its line also begins a run:
+ * ninja 1.11 then starts its clock again (the rebuild that follows is a run of its own), 1.13 keeps it (the
+ * regeneration and the rebuild are one run), and a run that only regenerated, finishing after the previous run's
+ * last end, is not mistaken for part of it.
  */
-export function lastBuild(entries: readonly LogEntry[]): { readonly entries: readonly LogEntry[]; readonly earlier: number } {
+export function lastBuild(entries: readonly LogEntry[], buildFile?: string): { readonly entries: readonly LogEntry[]; readonly earlier: number } {
   let from = 0;
-  for (let i = 1; i < entries.length; i++) if (entries[i]!.end < entries[i - 1]!.end) from = i;
+  for (let i = 1; i < entries.length; i++) if (entries[i]!.end < entries[i - 1]!.end || entries[i]!.output === buildFile) from = i;
   const latest = new Map<string, LogEntry>();
   for (const e of entries.slice(from)) {
     latest.delete(e.output); // re-inserted: keeps the order of the latest write
@@ -74,6 +77,11 @@ export interface ReportStep {
   readonly lane: number;
   /** For dependency steps: extract, configure, headers, build, install or restore. */
   readonly phase?: string;
+  /**
+   * What the step did, as the build's progress line says it (CC, AR, LINK, SPLIT, ...): two steps of one kind can
+   * differ (a split-debug step is a link edge). Missing in reports written before it existed.
+   */
+  readonly label?: string;
 }
 
 export interface ReportTarget {
@@ -133,6 +141,8 @@ export interface BuildShape {
   readonly aliases?: readonly { readonly name: string; readonly outputs: readonly string[] }[];
   /** The build file's path (its regeneration appears in the log without an edge). */
   readonly buildFile?: string;
+  /** The rules' progress descriptions (`LINK {out}`), for the steps' labels. */
+  readonly rules?: readonly { readonly name: string; readonly description: string }[];
 }
 
 export interface DependencyLogs {
@@ -158,7 +168,8 @@ export class NoBuildError extends Error {}
 
 export function computeReport(input: ReportInput): Report {
   const parsed = parseNinjaLog(input.logText);
-  const last = lastBuild(parsed.entries);
+  const buildFile = input.build.buildFile ?? 'build.ninja';
+  const last = lastBuild(parsed.entries, buildFile);
   if (last.entries.length === 0) throw new NoBuildError('no build to report on: run ninja first');
   const edgeOf = new Map<string, Edge>();
   for (const e of input.build.edges) for (const o of e.outs) edgeOf.set(o, e);
@@ -168,14 +179,19 @@ export function computeReport(input: ReportInput): Report {
   const aliasOf = new Map<string, string>();
   for (const a of input.build.aliases ?? []) for (const o of a.outputs) if (!edgeOf.has(o)) aliasOf.set(o, a.name);
 
-  // One step per edge run: a multi-output edge writes one line per output with the same start and end.
+  // One step per edge run. Ninja writes one line per output of an edge, all with the edge's start, end and command
+  // hash: those lines are one step, whether or not this generation still has that edge (a dependency built from
+  // source is restored by a differently shaped edge afterwards; a renamed action's outputs have no edge at all).
+  // Counting such lines one by one made a four-output edge four jobs at once. Lines without a hash column are
+  // grouped by this build's edges.
   const groups = new Map<string, { outputs: string[]; edge?: Edge; start: number; end: number }>();
   const edgeIds = new Map<Edge, number>();
   for (const e of last.entries) {
     const edge = edgeOf.get(e.output);
     let key: string;
     const alias = aliasOf.get(e.output);
-    if (edge === undefined) key = alias === undefined ? `file\0${e.output}` : `alias\0${alias}\0${e.start}\0${e.end}`;
+    if (e.hash !== '') key = `run\0${e.start}\0${e.end}\0${e.hash}`;
+    else if (edge === undefined) key = alias === undefined ? `file\0${e.output}` : `alias\0${alias}\0${e.start}\0${e.end}`;
     else {
       let id = edgeIds.get(edge);
       if (id === undefined) edgeIds.set(edge, (id = edgeIds.size));
@@ -183,11 +199,14 @@ export function computeReport(input: ReportInput): Report {
     }
     const g = groups.get(key);
     if (g === undefined) groups.set(key, { outputs: [e.output], ...(edge === undefined ? {} : { edge }), start: e.start, end: e.end });
-    else g.outputs.push(e.output);
+    else {
+      g.outputs.push(e.output);
+      g.edge ??= edge;
+    }
   }
   const raw = [...groups.values()].map((g) => ({
-    // The edge's own output order, so the step is named as the build names it.
-    outputs: g.edge === undefined ? g.outputs : g.edge.outs.filter((o) => g.outputs.includes(o)),
+    // The edge's own output order, so the step is named as the build names it; outputs it no longer has follow.
+    outputs: g.edge === undefined ? g.outputs : [...g.edge.outs.filter((o) => g.outputs.includes(o)), ...g.outputs.filter((o) => !g.edge!.outs.includes(o))],
     edge: g.edge,
     start: g.start,
     end: g.end,
@@ -196,13 +215,16 @@ export function computeReport(input: ReportInput): Report {
 
   // Lanes: greedy interval partitioning by start time uses exactly as many lanes as the peak concurrency.
   const laneEnds: number[] = [];
-  const classes = classify(raw, input.build.buildFile ?? 'build.ninja');
+  const classes = classify(raw, buildFile);
+  const verbOf = new Map((input.build.rules ?? []).map((r) => [r.name, /^([A-Z][A-Z0-9]{0,5})\b/.exec(r.description)?.[1]]));
   const steps: ReportStep[] = raw.map((r, i) => {
     let lane = laneEnds.findIndex((end) => end <= r.start);
     if (lane === -1) lane = laneEnds.push(r.end) - 1;
     else laneEnds[lane] = r.end;
     const c = classes[i]!;
-    return { outputs: r.outputs, target: c.target, kind: c.kind, start: r.start, end: r.end, ms: r.end - r.start, lane, ...(c.phase === undefined ? {} : { phase: c.phase }) };
+    // Dependency phases keep DEP (their verbs are long and the phase is shown apart); stale edges their kind's.
+    const verb = c.kind === 'dependency' || c.stale || r.edge === undefined ? undefined : verbOf.get(r.edge.rule);
+    return { outputs: r.outputs, target: c.target, kind: c.kind, start: r.start, end: r.end, ms: r.end - r.start, lane, ...(c.phase === undefined ? {} : { phase: c.phase }), label: verb ?? kindLabel[c.kind] };
   });
 
   const start = minOf(steps.map((s) => s.start));
@@ -439,6 +461,9 @@ export function formatReport(r: Report, opts: TextOptions = {}): string {
   lines.push(`pogogen report: ${r.log}, last build: ${r.steps.length} step${r.steps.length === 1 ? '' : 's'}${r.earlier > 0 ? ` (${r.earlier} older log entr${r.earlier === 1 ? 'y' : 'ies'} left out)` : ''}`);
   lines.push(`  wall time    ${formatMs(r.wallMs)}   (busy ${formatMs(r.busyMs)} summed over steps)`);
   lines.push(`  parallelism  ${p.average.toFixed(2)} jobs on average, ${p.peak} at peak, budget ${p.budget} (${Math.round(p.utilisation * 100)}% used)`);
+  // Edges are counted once each, so a peak above the budget is real: ninja was given more jobs (without -j it runs
+  // CPUs + 2, 3 on two CPUs) or the report was asked about a smaller budget than the build had.
+  if (p.peak > p.budget) lines.push(`               ${p.peak - p.budget} more than the budget ran at once: ninja had a higher -j (without -j it runs more jobs than there are CPUs)`);
   lines.push(`  critical     ${formatMs(r.criticalPath.ms)} in ${r.criticalPath.steps.length} step${r.criticalPath.steps.length === 1 ? '' : 's'}: the build cannot be faster than this with more jobs`);
   if (r.ccache !== undefined) {
     const c = r.ccache;
@@ -481,7 +506,7 @@ export function formatReport(r: Report, opts: TextOptions = {}): string {
   const maxS = r.slowest[0] === undefined ? 0 : r.steps[r.slowest[0]]!.ms;
   r.slowest.forEach((i, n) => {
     const s = r.steps[i]!;
-    lines.push(`  ${String(n + 1).padStart(2)}. ${kindLabel[s.kind].padEnd(6)} ${fit(s.outputs[0]!, stepW)} ${bar(s.ms, maxS, stepBar)} ${formatMs(s.ms).padStart(8)}`);
+    lines.push(`  ${String(n + 1).padStart(2)}. ${(s.label ?? kindLabel[s.kind]).padEnd(6)} ${fit(s.outputs[0]!, stepW)} ${bar(s.ms, maxS, stepBar)} ${formatMs(s.ms).padStart(8)}`);
   });
 
   lines.push('', 'critical path (each step reads an output of the one above; bars share one scale)');
@@ -490,7 +515,7 @@ export function formatReport(r: Report, opts: TextOptions = {}): string {
   const [pathW, pathBar] = widths(maxOf(r.criticalPath.steps.map((i) => r.steps[i]!.outputs[0]!.length), 0), 28);
   for (const i of r.criticalPath.steps) {
     const s = r.steps[i]!;
-    lines.push(`  ${formatMs(s.start - t0).padStart(8)} ${kindLabel[s.kind].padEnd(6)} ${fit(s.outputs[0]!, pathW)} ${bar(s.ms, maxC, pathBar)} ${formatMs(s.ms).padStart(8)}`);
+    lines.push(`  ${formatMs(s.start - t0).padStart(8)} ${(s.label ?? kindLabel[s.kind]).padEnd(6)} ${fit(s.outputs[0]!, pathW)} ${bar(s.ms, maxC, pathBar)} ${formatMs(s.ms).padStart(8)}`);
   }
   return `${lines.map((l) => l.trimEnd()).join('\n')}\n`;
 }

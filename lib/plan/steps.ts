@@ -64,7 +64,9 @@ export interface Steps {
   readonly regen: {
     /** The pogogen command line that wrote this build file. */
     readonly argv: readonly string[];
-    /** The build file's own path relative to root (build.ninja, Makefile). */
+    /** The build file's own path relative to root (build.ninja, Makefile, or what --build-file named). */
+    readonly buildFile: string;
+    /** The depfile listing what the build file was generated from (ninja's regeneration edge reads it). */
     readonly depfile: string;
     /** Files the description read: a change means re-running pogogen. Sorted, root-relative where inside. */
     readonly files: readonly string[];

@@ -141,8 +141,10 @@ t.test('source dependencies: fetch, build in parallel, cache, restore, lock', as
   t.same(server.requests.sort(), ['/adder-1.0.tar.gz', '/mul-2.0.tar.gz', '/sub-3.0.tar.gz'], 'each archive downloaded once');
   t.match(gen.stdout, /dependency adder: source \(adder 1\.0 from source\)/, 'says where each dependency came from');
   const lock = JSON.parse(fs.readFileSync(path.join(dir, 'pogogen.lock'), 'utf8'));
-  t.equal(lock.dependencies.adder.sha256, pins.adder.sha256, 'the lock records the pin');
-  t.match(lock.dependencies.adder.keys.development, /^[0-9a-f]{64}$/, 'and the cache key per profile');
+  t.same(lock.dependencies.adder, { recipe: 'adder', version: '1.0', urls: [`${server.base}/adder-1.0.tar.gz`], sha256: pins.adder.sha256 }, 'the lock records the pin, nothing of this machine');
+  const chosen = JSON.parse(fs.readFileSync(path.join(dir, 'out/development/dependencies.json'), 'utf8'));
+  t.equal(chosen.adder.source, 'source', 'where it came from is kept in out/');
+  t.match(chosen.adder.key, /^[0-9a-f]{64}$/, 'with the cache key of its build');
 
   t.equal((await pogogen(dir, [], env)).code, 0);
   t.equal(server.requests.length, 3, 'a second generation makes no request');
@@ -211,7 +213,16 @@ t.test('source dependencies: fetch, build in parallel, cache, restore, lock', as
 
   await t.test('--frozen fails when the lock would change', async (t) => {
     t.equal((await pogogen(dir, ['--frozen'], env)).code, 0, 'unchanged lock passes');
-    t.equal((await pogogen(dir, ['--frozen', '--profile=testing'], env)).code, 1, 'a new profile key changes the lock');
+    t.equal((await pogogen(dir, ['--frozen', '--profile=testing'], env)).code, 0, 'another profile (other cache keys) locks the same sources');
+    t.equal((await pogogen(dir, ['--frozen', '-D', 'sub=disabled'], env)).code, 0, 'so does a dependency turned off here');
+    const lockFile = path.join(dir, 'pogogen.lock');
+    const text = fs.readFileSync(lockFile, 'utf8');
+    fs.writeFileSync(lockFile, text.replace(pins.adder.sha256, 'e'.repeat(64)));
+    const r = await pogogen(dir, ['--frozen'], env);
+    t.equal(r.code, 1, 'a pin that differs from the recipe fails');
+    t.match(r.stderr, /pogogen\.lock would change and --frozen forbids it/);
+    t.equal((await pogogen(dir, [], env)).code, 0);
+    t.equal(fs.readFileSync(lockFile, 'utf8'), text, 'without --frozen the lock is rewritten from the recipes');
   });
 
   await t.test('a hash mismatch names the URL and both hashes and caches nothing', async (t) => {

@@ -84,7 +84,7 @@ function runCase(value: unknown, traits: Traits, r: ReturnType<typeof rng>, opts
     tally.graphs++;
     // A graph the backends cannot write is a crash too: plan it and write all three files.
     const builds = new Map([...dependencies].filter(([, d]) => d.source === 'source').map(([n]) => [n, { key: 'k'.repeat(64), cached: false, archive: '/cache/a.tar.gz', cacheEntry: '/cache/built/k' }]));
-    const steps = plan(graph, { toolchain: { family: 'gcc', cc: ['cc'] }, env: { cppflags: [], cflags: [], ldflags: [] }, regen: { argv: ['pogogen'], depfile: 'out/.pogogen/build.ninja.d', files: ['build.pogo.ts'], dirs: [] }, self: ['node', 'cli.js'], dependencies: builds, jobs: 2, memoryBytes: 8 * 2 ** 30 });
+    const steps = plan(graph, { toolchain: { family: 'gcc', cc: ['cc'] }, env: { cppflags: [], cflags: [], ldflags: [] }, regen: { argv: ['pogogen'], buildFile: 'build.ninja', depfile: 'out/.pogogen/build.ninja.d', files: ['build.pogo.ts'], dirs: [] }, self: ['node', 'cli.js'], dependencies: builds, jobs: 2, memoryBytes: 8 * 2 ** 30 });
     // Both render lazily: iterate them, so every line is made.
     [...writeNinja(steps)];
     const badCompdb = compdbProblem(steps, [...writeCompdb(steps)].join(''));

@@ -17,7 +17,7 @@ const steps = (rules: Rule[], edges: Edge[]): Steps => ({
   defaults: [],
   pools: [],
   files: new Map(),
-  regen: { argv: ['pogogen'], depfile: 'out/.pogogen/build.ninja.d', files: [], dirs: [] },
+  regen: { argv: ['pogogen'], buildFile: 'build.ninja', depfile: 'out/.pogogen/build.ninja.d', files: [], dirs: [] },
 });
 
 t.test('awkward arguments and paths come out as the exact entries', async (t) => {

@@ -147,3 +147,65 @@ t.test('a dependency built from source, reported after a generation that restore
   t.same(r.criticalPath.steps.map((i) => r.steps[i]!.outputs[0]), ['out/deps/.build/z/extract.stamp', 'out/deps/.build/z/configure.stamp', 'out/deps/.build/z/build.stamp', 'out/deps/z.stamp', 'o/m.o']);
   t.equal(r.criticalPath.ms, 120);
 });
+
+t.test('a multi-output edge is one job, even when this generation no longer has that edge', async (t) => {
+  // The build ran a four-output action (since renamed: no edge of this generation makes those files) while one
+  // object compiled: two jobs at once, not five.
+  const text = ['# ninja log v5', '0\t40\t1\tgen/old.h\thA', '0\t40\t1\tgen/old.c\thA', '0\t40\t1\tgen/old.def\thA', '0\t40\t1\tgen/old.txt\thA', '0\t50\t1\to/a.o\thB', '50\t60\t1\tlib/liba.a\thC', ''].join('\n');
+  const r = computeReport({ log: 'l', logText: text, build: { edges }, budget: 2 });
+  t.equal(r.steps.length, 3, 'one step per edge run');
+  t.same(r.steps.find((s) => s.outputs.includes('gen/old.h'))?.outputs, ['gen/old.h', 'gen/old.c', 'gen/old.def', 'gen/old.txt']);
+  t.equal(r.parallelism.peak, 2);
+  t.equal(r.busyMs, 40 + 50 + 10);
+  t.notMatch(formatReport(r), /more than the budget/);
+  // An edge this generation has with fewer outputs than the one that ran: the lines it lost stay in its step.
+  const fewer = [edge('dependency', 'zlib', ['deps/zlib.stamp'], [], { rule: 'dep_restore_zlib' })];
+  const r2 = computeReport({ log: 'l', logText: '# ninja log v5\n0\t9\t1\tdeps/zlib/lib/libz.a\th\n0\t9\t1\tdeps/zlib.stamp\th\n', build: { edges: fewer }, budget: 2 });
+  t.same(r2.steps.map((s) => s.outputs), [['deps/zlib.stamp', 'deps/zlib/lib/libz.a']], 'named as the build names it, nothing dropped');
+  t.equal(r2.parallelism.peak, 1);
+});
+
+t.test('a run that only regenerated the build file is not merged into the build before it', async (t) => {
+  // The build (ends at 300), then a ninja run that only re-ran pogogen and took longer than the whole build: its
+  // end does not go down, but a regeneration is always the first thing a ninja run does.
+  const text = `${log.split('torn line')[0]}0\t450\t3\tbuild.ninja\th12\n`;
+  const r = computeReport({ log: 'l', logText: text, build: { edges, aliases }, budget: 4 });
+  t.same(r.steps.map((s) => [s.target, s.outputs]), [['(regeneration)', ['build.ninja']]]);
+  t.equal(r.parallelism.peak, 1);
+  t.equal(r.wallMs, 450);
+  t.same(r.criticalPath.steps, [0]);
+  // ninja 1.13 keeps its clock after a regeneration: what it rebuilt next is part of the same run.
+  const after = `${text}450\t470\t3\to/a.o\th13\n470\t480\t3\tlib/liba.a\th14\n`;
+  const r2 = computeReport({ log: 'l', logText: after, build: { edges, aliases }, budget: 4 });
+  t.same(r2.steps.map((s) => s.outputs[0]), ['build.ninja', 'o/a.o', 'lib/liba.a']);
+  t.equal(r2.parallelism.peak, 1);
+  // A build file under another name is recognised by the name given.
+  t.equal(lastBuild(parseNinjaLog('0\t300\t1\to/a.o\th\n0\t450\t1\tgen.ninja\th\n').entries, 'gen.ninja').entries.length, 1);
+});
+
+t.test('a peak above the budget is explained', async (t) => {
+  // Three compiles at once under a budget of two: ninja without -j on two CPUs runs three.
+  const text = ['# ninja log v5', '0\t30\t1\to/a.o\th1', '0\t40\t1\to/b.o\th2', '1\t50\t1\to/c.o\th3', ''].join('\n');
+  const r = computeReport({ log: 'l', logText: text, build: { edges }, budget: 2 });
+  t.equal(r.parallelism.peak, 3);
+  t.match(formatReport(r), /3 at peak, budget 2 \(\d+% used\)\n +1 more than the budget ran at once: ninja had a higher -j/);
+});
+
+t.test('the critical path names each step as the build does: a split-debug step is no second LINK', async (t) => {
+  // A profile with splitDebug: the link writes bin/.unstripped/app, a second edge of kind link splits it.
+  const split = [
+    edge('compile', 'app', ['o/m.o'], ['m.c'], { rule: 'cc_app' }),
+    edge('link', 'app', ['bin/.unstripped/app'], ['o/m.o'], { rule: 'link_app' }),
+    edge('link', 'app', ['bin/app', 'bin/app.debug'], ['bin/.unstripped/app'], { rule: 'split_app' }),
+  ];
+  const rules = [{ name: 'cc_app', description: 'CC {out}' }, { name: 'link_app', description: 'LINK {out}' }, { name: 'split_app', description: 'SPLIT {out}' }];
+  const text = ['# ninja log v5', '0\t28\t1\to/m.o\ta', '28\t156\t1\tbin/.unstripped/app\tb', '156\t170\t1\tbin/app\tc', '156\t170\t1\tbin/app.debug\tc', ''].join('\n');
+  const r = computeReport({ log: 'l', logText: text, build: { edges: split, rules }, budget: 2 });
+  t.same(r.criticalPath.steps.map((i) => r.steps[i]!.label), ['CC', 'LINK', 'SPLIT']);
+  const lines = formatReport(r).split('critical path')[1]!.split('\n').filter((l) => /ms /.test(l));
+  t.equal(lines.length, 3);
+  t.equal(lines.filter((l) => / LINK /.test(l)).length, 1, 'one LINK line');
+  t.match(lines[2], / SPLIT +bin\/app /);
+  // Without the rules (an older caller), the kind's label.
+  t.same(computeReport({ log: 'l', logText: text, build: { edges: split }, budget: 2 }).steps.map((s) => s.label), ['CC', 'LINK', 'LINK']);
+});

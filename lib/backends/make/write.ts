@@ -75,9 +75,9 @@ export function writeMake(steps: Steps): MakeOutput {
   // input (a deleted import) counts as changed instead of stopping make.
   // Directories are written `dir/.` so that a directory `app` is not the phony target `app`.
   const inputs = [...steps.regen.files, ...steps.regen.dirs.map((d) => `${d}/.`)];
-  line(`Makefile: ${makeStamp} ;`);
+  line(`${make.path(steps.regen.buildFile)}: ${makeStamp} ;`);
   line(`${makeStamp}: ${p(inputs)}`);
-  line('\t$(SAY) "  GEN Makefile"');
+  line(`\t$(SAY) ${make.recipe(shell.arg(`  GEN ${steps.regen.buildFile}`))}`);
   line(`\t$(Q)${make.recipe(shell.join([...steps.regen.argv, { raw: '&&' }, 'touch', makeStamp]))}`);
   line(`${p(inputs)}:`);
   line();

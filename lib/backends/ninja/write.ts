@@ -37,13 +37,13 @@ function* render(steps: Steps): Generator<string, void, undefined> {
   // Regeneration: restat keeps ninja from looping when pogogen leaves an unchanged file alone.
   w.rule('regen', {
     command: command(steps.regen.argv),
-    description: 'GEN build.ninja',
+    description: ninja.value(`GEN ${steps.regen.buildFile}`),
     generator: '1',
     restat: '1',
     pool: 'console',
     depfile: ninja.value(steps.regen.depfile),
   });
-  w.build(['build.ninja'], 'regen');
+  w.build([steps.regen.buildFile], 'regen');
   w.newline();
 
   for (const r of steps.rules) {
