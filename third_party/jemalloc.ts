@@ -11,6 +11,9 @@ export const jemalloc = recipe({
   build: {
     kind: 'configure',
     args: ['--with-jemalloc-prefix=je_', '--with-malloc-conf=dirty_decay_ms:500,muzzy_decay_ms:500', '--disable-doc', '--disable-stats'],
+    // Only lib/libjemalloc.a: by default the static target also builds libjemalloc_pic.a, compiling every source a
+    // second time, although the dependency's CFLAGS already make the first copy position-independent.
+    makeArgs: ['STATIC_LIBS=lib/libjemalloc.a'],
     buildTargets: ['build_lib_static'],
     installTargets: ['install_include', 'install_lib_static'],
   },

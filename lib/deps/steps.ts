@@ -148,7 +148,7 @@ export async function runPhase(phase: Phase, plan: DependencyBuildPlan, env: Nod
     }
     case 'build': {
       if (b.kind === 'make') make(b.buildTargets ?? [], [...withPrefix(plan, b.args), `CC=${plan.env.CC}`], true);
-      else if (b.kind === 'configure') make(b.buildTargets ?? [], [], true);
+      else if (b.kind === 'configure') make(b.buildTargets ?? [], withPrefix(plan, b.makeArgs), true);
       else if (b.kind === 'cmake') {
         const js = jobserver(plan, env);
         // cmake --build drives make here (Unix Makefiles), which takes part in the same job budget.
@@ -162,7 +162,7 @@ export async function runPhase(phase: Phase, plan: DependencyBuildPlan, env: Nod
       const keepTimes = keepUnchangedTimes(plan.prefix);
       fs.rmSync(plan.prefix, { recursive: true, force: true });
       if (b.kind === 'make') make(b.installTargets ?? ['install'], [...withPrefix(plan, b.args), `CC=${plan.env.CC}`, `${b.prefixVariable ?? 'PREFIX'}=${plan.prefix}`], false);
-      else if (b.kind === 'configure') make(b.installTargets ?? ['install'], [], false);
+      else if (b.kind === 'configure') make(b.installTargets ?? ['install'], withPrefix(plan, b.makeArgs), false);
       else if (b.kind === 'cmake') run(plan, phase, ['cmake', '--install', plan.buildDir], plan.buildDir);
       else run(plan, phase, ['meson', 'install', '-C', plan.buildDir, '--no-rebuild'], plan.buildDir);
       const missing = plan.expect.filter((f) => !fs.existsSync(path.join(plan.prefix, f)));

@@ -165,8 +165,13 @@ export interface ConfigureBuild {
   readonly style?: 'autotools' | 'openssl';
   /** The script, relative to the source (default `configure`, or `Configure` for openssl). */
   readonly script?: string;
+  /** Arguments for the configure script. */
   readonly args?: readonly string[];
+  /** Extra arguments for every make run after configuring (build and install), e.g. a variable override. */
+  readonly makeArgs?: readonly string[];
+  /** What to build (default: make's default goal). */
   readonly buildTargets?: readonly string[];
+  /** What installs (default `['install']`). */
   readonly installTargets?: readonly string[];
 }
 

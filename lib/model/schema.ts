@@ -53,7 +53,7 @@ export const recipeSchema = z.strictObject({
     'kind',
     [
       z.strictObject({ kind: z.literal('make'), args: z.optional(strList), buildTargets: z.optional(strList), installTargets: z.optional(strList), prefixVariable: z.optional(str), configure: z.optional(strList) }),
-      z.strictObject({ kind: z.literal('configure'), style: z.optional(z.enum(['autotools', 'openssl'])), script: z.optional(str), args: z.optional(strList), buildTargets: z.optional(strList), installTargets: z.optional(strList) }),
+      z.strictObject({ kind: z.literal('configure'), style: z.optional(z.enum(['autotools', 'openssl'])), script: z.optional(str), args: z.optional(strList), makeArgs: z.optional(strList), buildTargets: z.optional(strList), installTargets: z.optional(strList) }),
       z.strictObject({ kind: z.literal('cmake'), args: z.optional(strList), targets: z.optional(strList) }),
       z.strictObject({ kind: z.literal('meson'), args: z.optional(strList) }),
     ],
