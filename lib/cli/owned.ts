@@ -72,7 +72,7 @@ export function checkOwned(root: string, outputs: readonly Output[]): { foreign:
 }
 
 /**
- * True when `file` is laid out as pogogen writes compile_commands.json for `root` (lib/backends/compdb/): entries
+ * True when `file` is empty (`[]`) or laid out as pogogen writes compile_commands.json for `root` (lib/backends/compdb/): entries
  * with exactly directory, file, arguments and output in that order, the directory `root`, the output under its
  * out/. Other tools order or name the keys otherwise (CMake: command; Bear: arguments first; clang -MJ: output
  * before arguments) or use another directory.
@@ -84,7 +84,10 @@ function isPogogenCompdb(file: string, root: string): boolean {
   } catch {
     return false;
   }
-  if (!Array.isArray(v) || v.length === 0) return false;
+  if (!Array.isArray(v)) return false;
+  // An empty database holds nothing to lose, whoever wrote it (pogogen writes one for a tree that compiles
+  // nothing, e.g. a Docker stage's deps-only description, whose out/ record is not copied along).
+  if (v.length === 0) return true;
   return v.every((e: unknown) => {
     if (typeof e !== 'object' || e === null) return false;
     const x = e as Record<string, unknown>;

@@ -34,7 +34,11 @@ function runStage(lines: readonly string[], image: string, context: string, env:
     if (copy !== null) {
       const [, from, to] = copy as unknown as [string, string, string];
       if (from === '.') {
-        fs.cpSync(context, image, { recursive: true, filter: (src) => !/\/(out|node_modules|\.git)(\/|$)/.test(path.relative(context, src) === '' ? '' : `/${path.relative(context, src)}`) });
+        // As docker does: what the .dockerignore pogogen wrote names stays out of the context (its entries are
+        // plain names, directories with a trailing slash, and `.ninja_*`).
+        const ignored = fs.readFileSync(path.join(context, '.dockerignore'), 'utf8').split('\n').filter((l) => l !== '' && !l.startsWith('#')).map((l) => l.replace(/\/$/, ''));
+        const skip = (rel: string): boolean => ignored.some((pat) => (pat.endsWith('*') ? rel.split('/')[0]!.startsWith(pat.slice(0, -1)) : rel === pat || rel.startsWith(`${pat}/`)));
+        fs.cpSync(context, image, { recursive: true, filter: (src) => !skip(path.relative(context, src)) });
       } else {
         const dest = to.endsWith('/') || to === '.' ? path.join(image, to, path.basename(from)) : path.join(image, to);
         fs.mkdirSync(path.dirname(dest), { recursive: true });

@@ -10,22 +10,26 @@ const description = `import { defineBuild, executable } from 'pogogen';
 export default defineBuild({ project: { name: 'ld' }, targets: [executable('app', { sources: ['main.c'] })] });
 `;
 
-t.test('lld is used for non-LTO links when it is on PATH', { skip: which('ld.lld') === undefined ? 'ld.lld is not installed (Debian package lld)' : false }, async (t) => {
+// mold is preferred when both are installed.
+const fast = which('mold') !== undefined ? 'mold' : 'lld';
+const wrote = fast === 'mold' ? /\bmold \d/ : /Linker: (Ubuntu |Debian )?LLD/;
+
+t.test('mold or lld is used for non-LTO links when it is on PATH', { skip: fast === 'lld' && which('ld.lld') === undefined ? 'neither mold nor ld.lld is installed (Debian package lld)' : false }, async (t) => {
   const dir = project({ 'build.pogo.ts': description, 'main.c': '#include <stdio.h>\nint main(void) { puts("linked"); return 0; }\n' });
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const auto = { POGOGEN_LINKER: undefined };
   const comment = (p: string): string => run('readelf', ['-p', '.comment', path.join(dir, p)]).stdout;
 
   t.equal(pogogen(dir, [], auto).code, 0);
-  t.match(fs.readFileSync(path.join(dir, 'build.ninja'), 'utf8'), /-fuse-ld=lld/, 'the link rule asks for lld');
+  t.match(fs.readFileSync(path.join(dir, 'build.ninja'), 'utf8'), new RegExp(`-fuse-ld=${fast}`), `the link rule asks for ${fast}`);
   t.equal(ninja(dir).code, 0);
   t.equal(run(path.join(dir, 'out/development/bin/app'), []).stdout, 'linked\n');
-  t.match(comment('out/development/bin/app'), /Linker: (Ubuntu |Debian )?LLD/, 'lld wrote the binary');
+  t.match(comment('out/development/bin/app'), wrote, `${fast} wrote the binary`);
 
   // ninja re-running pogogen (from a shell without the variable) keeps the decision it recorded.
   fs.appendFileSync(path.join(dir, 'build.pogo.ts'), '\n');
   t.equal(ninja(dir, [], { POGOGEN_LINKER: 'bfd' }).code, 0);
-  t.match(fs.readFileSync(path.join(dir, 'build.ninja'), 'utf8'), /-fuse-ld=lld/, 'regeneration keeps lld');
+  t.match(fs.readFileSync(path.join(dir, 'build.ninja'), 'utf8'), new RegExp(`-fuse-ld=${fast}`), `regeneration keeps ${fast}`);
 
   t.equal(pogogen(dir, ['--profile=production'], auto).code, 0);
   t.notMatch(fs.readFileSync(path.join(dir, 'build.ninja'), 'utf8'), /-fuse-ld=/, 'an LTO profile keeps gcc\'s linker and its LTO plugin');
@@ -33,5 +37,5 @@ t.test('lld is used for non-LTO links when it is on PATH', { skip: which('ld.lld
   t.equal(pogogen(dir, [], { POGOGEN_LINKER: 'default' }).code, 0);
   t.notMatch(fs.readFileSync(path.join(dir, 'build.ninja'), 'utf8'), /-fuse-ld=/, 'POGOGEN_LINKER=default: the compiler\'s own');
   t.equal(ninja(dir).code, 0);
-  t.notMatch(comment('out/development/bin/app'), /LLD/, 'and GNU ld relinked it');
+  t.notMatch(comment('out/development/bin/app'), /LLD|mold/, 'and GNU ld relinked it');
 });
