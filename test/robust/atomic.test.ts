@@ -12,8 +12,15 @@ const greet = (dir: string, word: string): void => {
   const file = path.join(dir, 'build.pogo.ts');
   fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/option\.string\('[a-z]+'/, `option.string('${word}'`));
 };
-const start = (dir: string): ReturnType<typeof spawn> => spawn(process.execPath, [cli], { cwd: dir, stdio: 'ignore', env: { ...process.env, POGOGEN_LAUNCHER: 'none', POGOGEN_LINKER: 'default' } });
-const exited = (child: ReturnType<typeof spawn>): Promise<number | null> => new Promise((r) => child.on('close', (code) => r(code)));
+// The exit is listened for from the start: a generation can finish (in ~0.1 s) before the test gets to kill it, and
+// a 'close' event already emitted would never resolve a promise made afterwards.
+const closed = new WeakMap<ReturnType<typeof spawn>, Promise<number | null>>();
+const start = (dir: string): ReturnType<typeof spawn> => {
+  const child = spawn(process.execPath, [cli], { cwd: dir, stdio: 'ignore', env: { ...process.env, POGOGEN_LAUNCHER: 'none', POGOGEN_LINKER: 'default' } });
+  closed.set(child, new Promise((r) => child.on('close', (code) => r(code))));
+  return child;
+};
+const exited = (child: ReturnType<typeof spawn>): Promise<number | null> => closed.get(child)!;
 
 t.test('SIGKILL at random points never leaves a partial file', async (t) => {
   const dir = fixture('basic');
