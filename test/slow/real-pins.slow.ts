@@ -1,3 +1,4 @@
+// (A slow test: npm test runs it after the main suite, alone, so its OpenSSL build loads no other test.)
 // The four shipped recipes on their real upstream sources (../shared/mirror beside the repository, one file per
 // sha256): each builds in the default development profile, and one program calls into all four. OpenSSL makes this
 // the slowest test (about two minutes of the suite on two cores); the sources are never committed here.
