@@ -22,7 +22,7 @@ import { checkOwned, refusals, rememberWritten } from './owned.ts';
 import os from 'node:os';
 import { ruleTables } from '../../rules/index.ts';
 import type { RecipeInput } from '../model/schema.ts';
-import { inheritedFlags, type DependencyBuildPlan } from '../plan/deps.ts';
+import { dependencyArchivers, inheritedFlags, type DependencyBuildPlan } from '../plan/deps.ts';
 import { dependencyKey } from '../deps/key.ts';
 import { defaultCacheDir, holdsInstall } from '../deps/built.ts';
 import { progressBar } from './progress.ts';
@@ -215,6 +215,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     process.env.PKG_CONFIG_LIBDIR = cross.pkgConfigLibdir !== undefined && fs.existsSync(cross.pkgConfigLibdir) ? cross.pkgConfigLibdir : path.join(stateDir, 'no-pkgconfig');
     process.env.PKG_CONFIG_PATH = '';
   }
+  const planToolchain = cross === undefined ? toolchain : { ...toolchain, ar: cross.ar, ltoAr: cross.ltoAr };
   const pinOf = (t: { recipe?: RecipeInput }): { urls: string[]; sha256: string; name: string } => ({ urls: [...t.recipe!.source.urls], sha256: t.recipe!.source.sha256, name: t.recipe!.name });
   const progress = process.stderr.isTTY ? progressBar(process.stderr) : undefined;
   const fetchOpts = { cacheDir, offline: args.offline, log, ...(progress === undefined ? {} : { progress }) };
@@ -253,7 +254,8 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
       return f !== undefined && f.attempt === attemptKey(pinOf(t)) ? f.message : undefined;
     },
     keyOf: (t) => {
-      const inherited = inheritedFlags(model.profile, table, t.inherit, { plain: cross?.ar ?? table.ar.plain, lto: cross?.ltoAr ?? toolchain.ltoAr ?? table.ar.lto });
+      // The same toolchain and archivers as the plan's, so the key names exactly the build it stands for.
+      const inherited = inheritedFlags(model.profile, table, t.inherit, dependencyArchivers(planToolchain, table));
       return dependencyKey({ recipe: t.recipe!, compiler: { family: toolchain.family, version: toolchain.version, cc: toolchain.cc }, ar: inherited.ar, cflags: inherited.cflags, ldflags: inherited.ldflags, platform: process.platform, arch: cross?.triple ?? process.arch });
     },
     fetch: async (t) => (await fetchArchive(pinOf(t), fetchOpts)).path,
@@ -320,7 +322,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   const regenFiles = [...loaded.files.map((f) => relTo(root, f)), ...installedFiles].sort();
   const depfile = 'out/.pogogen/build.ninja.d';
   const steps = plan(graph, {
-    toolchain: cross === undefined ? toolchain : { ...toolchain, ar: cross.ar, ltoAr: cross.ltoAr },
+    toolchain: planToolchain,
     ...(cross === undefined ? {} : { cross: { triple: cross.triple, cmakeProcessor: cross.cmakeProcessor, ranlib: cross.ranlib, strip: cross.strip, ...(cross.opensslTarget === undefined ? {} : { opensslTarget: cross.opensslTarget }) } }),
     launcher,
     ...(linker === undefined ? {} : { linker }),

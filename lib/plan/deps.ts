@@ -8,6 +8,11 @@ import type { RecipeInput } from '../model/schema.ts';
 import type { GraphTarget } from '../resolve/graph.ts';
 import type { Edge, Rule } from './steps.ts';
 
+/** The plain and LTO-aware archivers a dependency build may get: the toolchain's own when it names them. */
+export function dependencyArchivers(toolchain: { readonly ar?: readonly string[]; readonly ltoAr?: readonly string[] }, table: RuleTable): { plain: readonly string[]; lto: readonly string[] } {
+  return { plain: toolchain.ar ?? table.ar.plain, lto: toolchain.ltoAr ?? table.ar.lto };
+}
+
 /**
  * The flags and archiver a source-built dependency gets from the profile. Always: the optimisation level,
  * `-march`/`-mtune`, frame pointers, `NDEBUG`, position-independent code; never: warnings. Opt-in per dependency:

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ruleTables, type RuleTable, type TemplateElement } from '../../rules/index.ts';
 import type { Graph, GraphTarget } from '../resolve/graph.ts';
 import { DiagnosticsError } from '../model/diagnostics.ts';
-import { inheritedFlags, planDependency, type DependencyBuildPlan } from './deps.ts';
+import { dependencyArchivers, inheritedFlags, planDependency, type DependencyBuildPlan } from './deps.ts';
 import { defaultInstallDirs, installManifest, testManifest, type InstallDirs } from './install.ts';
 import type { Arg, Edge, Rule, Steps } from './steps.ts';
 
@@ -250,7 +250,7 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
           aliases.push({ name: t.name, outputs: [...t.outputs] });
           break;
         }
-        const inherited = inheritedFlags(profile, table, t.dependency!.inherit, { plain: opts.toolchain.ar ?? table.ar.plain, lto: opts.toolchain.ltoAr ?? table.ar.lto });
+        const inherited = inheritedFlags(profile, table, t.dependency!.inherit, dependencyArchivers(opts.toolchain, table));
         const planned = planDependency(t, {
           root: graph.model.root,
           outDir: graph.outDir,
