@@ -85,10 +85,24 @@ export function built(dir: string, doRun: () => Run, profile = 'development'): {
   return { run: r, outputs: fresh.map((l) => l.split('\t')[3]!).sort() };
 }
 
-/** Sets a file's mtime to now (nanosecond timestamps: newer than anything built before). */
+/**
+ * Sets a file's mtime to now (newer than anything built before), then waits until the filesystem's own clock has
+ * passed it. Files get the kernel's coarse clock, which lags the one `Date` reads by up to a tick; ninja 1.12+ records
+ * that clock at each command's start, so a build started within the tick would log its outputs as older than the
+ * touched file and the next build would run them again (seen as a flaky "rebuilt one target too many").
+ */
 export function touch(file: string): void {
   const t = new Date();
   fs.utimesSync(file, t, t);
+  const wanted = BigInt(t.getTime()) * 1_000_000n;
+  const probe = path.join(os.tmpdir(), `pogogen-clock-${process.pid}`);
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let i = 0; i < 1000; i++) {
+    fs.writeFileSync(probe, '');
+    if (fs.statSync(probe, { bigint: true }).mtimeNs > wanted) break;
+    Atomics.wait(pause, 0, 0, 1);
+  }
+  fs.rmSync(probe, { force: true });
 }
 
 export function mtimes(dir: string, files: readonly string[]): Record<string, number> {
