@@ -26,7 +26,16 @@ export interface RuleTable {
     readonly include: (dir: string) => string;
     readonly lib: (name: string) => string;
     readonly pic: readonly string[];
-    readonly lto: { readonly compile: readonly string[]; readonly link: readonly string[] };
+    readonly lto: {
+      readonly compile: readonly string[];
+      readonly link: readonly string[];
+      /**
+       * Link flags that keep the LTO backend's per-module output in `dir` and reuse it when a module and what it
+       * imports are unchanged (ThinLTO's cache), for the `-fuse-ld=` linker given (undefined: the compiler's
+       * default). Absent: the toolchain re-optimises the whole program at every link (gcc 12 has no such cache).
+       */
+      readonly cache?: (dir: string, linker: string | undefined) => string[];
+    };
     readonly sanitize: (names: readonly string[]) => { compile: string[]; link: string[] };
     readonly coverage: { readonly compile: readonly string[]; readonly link: readonly string[] };
     readonly strip: readonly string[];

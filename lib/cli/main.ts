@@ -311,11 +311,16 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   const launcher = launcherSpec === 'none' ? [] : launcherSpec !== undefined && launcherSpec !== '' ? splitWords(launcherSpec) : which('ccache') !== undefined ? ['ccache'] : [];
   if (launcher.length > 0) log(`compiler launcher: ${launcher.join(' ')}`);
   // Links against big static dependencies built with -g spend seconds in GNU ld; mold or lld link the same in a
-  // fraction. Used when on PATH, except for LTO profiles (gcc's LTO needs its linker plugin, which lld lacks) and
-  // cross builds (a cross gcc looks for <triple>-ld.lld).
+  // fraction. Used when on PATH, except for cross builds (a cross gcc looks for <triple>-ld.lld) and gcc's LTO
+  // (it needs its own linker plugin, which lld lacks); clang's ThinLTO links with lld, which runs ThinLTO itself.
   // POGOGEN_LINKER=NAME picks one (bfd, gold, lld, mold), POGOGEN_LINKER=default leaves the compiler's.
   const linkerSpec = process.env.POGOGEN_LINKER;
-  const linker = linkerSpec === 'default' ? undefined : linkerSpec !== undefined && linkerSpec !== '' ? linkerSpec : model.profile.lto || cross !== undefined ? undefined : which('mold') !== undefined ? 'mold' : which('ld.lld') !== undefined ? 'lld' : undefined;
+  const fastLinker = (): string | undefined => {
+    if (cross !== undefined) return undefined;
+    if (model.profile.lto) return toolchain.family === 'clang' && which('ld.lld') !== undefined ? 'lld' : undefined;
+    return which('mold') !== undefined ? 'mold' : which('ld.lld') !== undefined ? 'lld' : undefined;
+  };
+  const linker = linkerSpec === 'default' ? undefined : linkerSpec !== undefined && linkerSpec !== '' ? linkerSpec : fastLinker();
   if (linker !== undefined) log(`linker: ${linker}`);
   // The linker decision is recorded like the launcher's, so a regeneration from another shell keeps it.
   const regenArgv = ['env', ...recorded, `POGOGEN_LINKER=${linker ?? 'default'}`, ...rt.self, ...(args.backend === 'make' ? ['--backend', 'make'] : []), ...(args.buildFile === undefined ? [] : [`--build-file=${buildFile}`]), ...(args.compdb === undefined ? [] : [`--compdb=${compdb}`]), `--launcher=${launcher.length > 0 ? launcher.join(' ') : 'none'}`, ...(args.toolchain === undefined ? [] : [`--toolchain=${args.toolchain}`]), '--profile', model.profile.name, ...Object.entries(args.installDirs).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `--${k}=${v}`), ...Object.entries(args.defines).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `-D${k}=${v}`)];

@@ -69,6 +69,7 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
     ...profile.ldflags,
     ...sanitize.link,
     ...(profile.lto ? table.flags.lto.link : []),
+    ...(profile.lto ? (table.flags.lto.cache?.(`${graph.outDir}/lto-cache`, opts.linker) ?? []) : []),
     ...(profile.coverage ? table.flags.coverage.link : []),
   ];
   const ar = profile.lto ? (opts.toolchain.ltoAr ?? table.ar.lto) : (opts.toolchain.ar ?? table.ar.plain);
