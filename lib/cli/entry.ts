@@ -3,6 +3,7 @@
 import path from 'node:path';
 import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
+import { enableCompileCache, projectDir } from './compile-cache.ts';
 import { fastPath } from './fastpath.ts';
 
 declare const POGOGEN_VERSION: string;
@@ -14,6 +15,8 @@ if (answered) {
   process.exitCode = 0;
 } else {
   keepYoungGenerationSmall();
+  // Run directly (by ninja's regeneration, or the tests): the pipeline's chunks and the description get cached.
+  enableCompileCache(root ?? projectDir(argv));
   const apiEntry = fileURLToPath(new URL('./index.js', import.meta.url));
   // A generation bundles build.pogo.ts first: esbuild (another process) starts now and runs while the pipeline
   // (zod, globbing, the writers) loads, which it does only when there is work to do.
