@@ -14,7 +14,7 @@ import { writeNinja } from '../backends/ninja/write.ts';
 import { writeCompdb } from '../backends/compdb/write.ts';
 import { checkMakePaths, makeStamp, writeMake } from '../backends/make/write.ts';
 import { make } from '../backends/make/syntax.ts';
-import { insightCommands, parseArgs, splitWords, usage, UsageError, type CliArgs } from './args.ts';
+import { helpText, insightCommands, parseArgs, splitWords, UsageError, type CliArgs } from './args.ts';
 import { probeCompiler, ProbeError, which } from './probe.ts';
 import { chooseNinja, describeNinja, effectOf, logProblem, logStamp, noteRun } from './ninja.ts';
 import { holds, writeIfChanged, writeTouch } from './write.ts';
@@ -62,11 +62,11 @@ export async function main(argv: readonly string[], rt: Runtime, io: Io = stdio)
     args = parseArgs(argv);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    io.err(`pogogen: ${err.message}\nRun "pogogen --help" for usage.\n`);
+    io.err(`pogogen: ${err.message}\nRun "pogogen ${err.command === undefined || err.command === 'generate' ? '' : `${err.command} `}--help" for usage.\n`);
     return 2;
   }
   if (args.command === 'help') {
-    io.out(`${usage}\n`);
+    io.out(`${helpText(args.helpTopic)}\n`);
     return 0;
   }
   if (args.command === 'version') {
