@@ -18,6 +18,7 @@ import { helpText, insightCommands, parseArgs, splitWords, UsageError, type CliA
 import { probeCompiler, ProbeError, which } from './probe.ts';
 import { chooseNinja, describeNinja, effectOf, logProblem, logStamp, noteRun } from './ninja.ts';
 import { holds, writeIfChanged, writeTouch } from './write.ts';
+import { lockTree } from './lock.ts';
 import { checkOwned, refusals, rememberWritten } from './owned.ts';
 import os from 'node:os';
 import { ruleTables } from '../../rules/index.ts';
@@ -400,6 +401,16 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
  * nested builds of dependencies (handed the same fifo) share the budget; an older ninja gets -jN itself.
  */
 async function build(args: CliArgs, rt: Runtime, io: Io, root: string, generated = false): Promise<number> {
+  // One build per tree at a time (lib/cli/lock.ts): the second waits, then finds the first one's work done.
+  const lock = await lockTree(root, (holder) => io.err(`pogogen: waiting for another pogogen build in this tree (process ${holder})\n`));
+  try {
+    return await buildTree(args, rt, io, root, generated);
+  } finally {
+    lock.release();
+  }
+}
+
+async function buildTree(args: CliArgs, rt: Runtime, io: Io, root: string, generated: boolean): Promise<number> {
   // Generate first when there is no build.ninja of pogogen's, or when options that shape it were given: `pogogen
   // --profile production build` must build the production profile even if the last generation was development.
   const shaped = args.profileGiven === true || Object.keys(args.defines).length > 0 || args.launcher !== undefined || args.toolchain !== undefined || Object.keys(args.installDirs).length > 0 || args.buildFile !== undefined || args.compdb !== undefined;
