@@ -5,6 +5,7 @@ import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { enableCompileCache, projectDir } from './compile-cache.ts';
 import { fastPath } from './fastpath.ts';
+import { parseArgs } from './args.ts';
 
 declare const POGOGEN_VERSION: string;
 
@@ -20,7 +21,8 @@ if (answered) {
   const apiEntry = fileURLToPath(new URL('./index.js', import.meta.url));
   // A generation bundles build.pogo.ts first: esbuild (another process) starts now and runs while the pipeline
   // (zod, globbing, the writers) loads, which it does only when there is work to do.
-  if (root !== undefined) (await import('../load/load.ts')).preload(path.join(root, 'build.pogo.ts'), { cacheDir: path.join(root, 'out', '.pogogen', 'load'), apiEntry });
+  // Not for a command line main will refuse: a usage error writes nothing, not even the bundle cache.
+  if (root !== undefined && parses(argv)) (await import('../load/load.ts')).preload(path.join(root, 'build.pogo.ts'), { cacheDir: path.join(root, 'out', '.pogogen', 'load'), apiEntry });
   const { main } = await import('./main.ts');
   process.exitCode = await main(argv, { version: POGOGEN_VERSION, apiEntry, self: [process.execPath, here] });
 }
@@ -35,4 +37,13 @@ if (answered) {
 function keepYoungGenerationSmall(): void {
   const major = Number(process.versions.v8.split('.')[0]);
   if (major === 11 || major === 12) v8.setFlagsFromString('--semi-space-growth-factor=1');
+}
+
+function parses(argv: readonly string[]): boolean {
+  try {
+    parseArgs(argv);
+    return true;
+  } catch {
+    return false;
+  }
 }

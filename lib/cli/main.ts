@@ -14,10 +14,11 @@ import { writeNinja } from '../backends/ninja/write.ts';
 import { writeCompdb } from '../backends/compdb/write.ts';
 import { checkMakePaths, makeStamp, writeMake } from '../backends/make/write.ts';
 import { make } from '../backends/make/syntax.ts';
-import { insightCommands, parseArgs, splitWords, usage, UsageError, type CliArgs } from './args.ts';
+import { helpText, insightCommands, parseArgs, splitWords, UsageError, type CliArgs } from './args.ts';
 import { probeCompiler, ProbeError, which } from './probe.ts';
 import { chooseNinja, describeNinja, effectOf, logProblem, logStamp, noteRun } from './ninja.ts';
 import { holds, writeIfChanged, writeTouch } from './write.ts';
+import { lockTree } from './lock.ts';
 import { checkOwned, refusals, rememberWritten } from './owned.ts';
 import os from 'node:os';
 import { ruleTables } from '../../rules/index.ts';
@@ -62,11 +63,11 @@ export async function main(argv: readonly string[], rt: Runtime, io: Io = stdio)
     args = parseArgs(argv);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    io.err(`pogogen: ${err.message}\nRun "pogogen --help" for usage.\n`);
+    io.err(`pogogen: ${err.message}\nRun "pogogen ${err.command === undefined || err.command === 'generate' ? '' : `${err.command} `}--help" for usage.\n`);
     return 2;
   }
   if (args.command === 'help') {
-    io.out(`${usage}\n`);
+    io.out(`${helpText(args.helpTopic)}\n`);
     return 0;
   }
   if (args.command === 'version') {
@@ -405,6 +406,16 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
  * nested builds of dependencies (handed the same fifo) share the budget; an older ninja gets -jN itself.
  */
 async function build(args: CliArgs, rt: Runtime, io: Io, root: string, generated = false): Promise<number> {
+  // One build per tree at a time (lib/cli/lock.ts): the second waits, then finds the first one's work done.
+  const lock = await lockTree(root, (holder) => io.err(`pogogen: waiting for another pogogen build in this tree (process ${holder})\n`));
+  try {
+    return await buildTree(args, rt, io, root, generated);
+  } finally {
+    lock.release();
+  }
+}
+
+async function buildTree(args: CliArgs, rt: Runtime, io: Io, root: string, generated: boolean): Promise<number> {
   // Generate first when there is no build.ninja of pogogen's, or when options that shape it were given: `pogogen
   // --profile production build` must build the production profile even if the last generation was development.
   const shaped = args.profileGiven === true || Object.keys(args.defines).length > 0 || args.launcher !== undefined || args.toolchain !== undefined || Object.keys(args.installDirs).length > 0 || args.buildFile !== undefined || args.compdb !== undefined;

@@ -70,6 +70,9 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
     ...sanitize.link,
     ...(profile.lto ? table.flags.lto.link : []),
     ...(profile.lto ? (table.flags.lto.cache?.(`${graph.outDir}/lto-cache`, opts.linker) ?? []) : []),
+    // An LTO link compiles too: gcc writes an artificial unit whose directory is the link's, the checkout path,
+    // into the debug info (and so into the .debug file, the Build ID and the debuglink CRC) unless it is mapped.
+    ...(profile.reproducible && profile.lto ? [table.flags.filePrefixMap(graph.model.root, '.')] : []),
     ...(profile.coverage ? table.flags.coverage.link : []),
   ];
   const ar = profile.lto ? (opts.toolchain.ltoAr ?? table.ar.lto) : (opts.toolchain.ar ?? table.ar.plain);
