@@ -67,23 +67,40 @@ interface LibraryInstall {
   /** Subdirectory of includedir for the headers, e.g. `'mylib'` for `#include <mylib/x.h>`. */
   readonly headersSubdir?: string;
   /** Write `<libdir>/pkgconfig/<name>.pc` on install. */
-  readonly pkgConfig?: { readonly name?: string; readonly description?: string; readonly requires?: readonly string[] };
+  readonly pkgConfig?: {
+    /** The `.pc` file's name and its `Name:` (default: the library's name). */
+    readonly name?: string;
+    /** Its `Description:` line. */
+    readonly description?: string;
+    /** Packages its users also need (`Requires:`), e.g. `['openssl >= 3']`. */
+    readonly requires?: readonly string[];
+  };
 }
 
 /** An executable, written to `out/<profile>/bin/<name>`. */
 export interface ExecutableSpec extends CompiledTarget {
+  /** Set by the `executable()` helper. */
   readonly kind: 'executable';
   /**
    * Profile-guided optimisation: in a profile with `pgo: true`, an instrumented build of this program (and the
    * static libraries it links) runs these trainings, and the final build uses the profile they recorded.
    */
-  readonly pgo?: { readonly training: readonly { readonly args?: readonly string[]; readonly env?: Readonly<Record<string, string>> }[] };
+  readonly pgo?: {
+    /** The training runs, one after another; each must exit 0. */
+    readonly training: readonly {
+      /** Arguments of this run (`{root}` is the project directory). */
+      readonly args?: readonly string[];
+      /** Environment variables added for this run. */
+      readonly env?: Readonly<Record<string, string>>;
+    }[];
+  };
   /** Output file name if not the target name. */
   readonly output?: string;
 }
 
 /** A static library, written to `out/<profile>/lib/lib<name>.a`. */
 export interface StaticLibrarySpec extends CompiledTarget, LibraryInstall {
+  /** Set by the `staticLibrary()` helper. */
   readonly kind: 'static_library';
   /** Output base name if not the target name (`lib<output>.a`). */
   readonly output?: string;
@@ -93,6 +110,7 @@ export interface StaticLibrarySpec extends CompiledTarget, LibraryInstall {
 
 /** A shared library, written to `out/<profile>/lib/lib<name>.so` (plus versioned names when `version` is set). */
 export interface SharedLibrarySpec extends CompiledTarget, LibraryInstall {
+  /** Set by the `sharedLibrary()` helper. */
   readonly kind: 'shared_library';
   /** Output base name if not the target name (`lib<output>.so`). */
   readonly output?: string;
@@ -104,6 +122,7 @@ export interface SharedLibrarySpec extends CompiledTarget, LibraryInstall {
 
 /** Objects compiled once and linked directly into every dependent (GN `source_set`). */
 export interface ObjectSetSpec extends CompiledTarget {
+  /** Set by the `objectSet()` helper. */
   readonly kind: 'object_set';
 }
 
@@ -112,7 +131,9 @@ export interface ObjectSetSpec extends CompiledTarget {
  * on the action get that directory on their include path and compile only after the action ran.
  */
 export interface ActionSpec {
+  /** Set by the `action()` helper. */
   readonly kind: 'action';
+  /** The target name, unique in the project; `ninja <name>` runs the action. */
   readonly name: string;
   /**
    * The command as an argv array (no shell). Placeholders: `{in}` (the inputs), `{out}` (the outputs),
@@ -145,6 +166,7 @@ export interface SourcePin {
 
 /** Built with the project's own Makefile: `make` then `make install PREFIX=...`. */
 export interface MakeBuild {
+  /** Built with `make` then `make install`. */
   readonly kind: 'make';
   /** Extra arguments for every make invocation, e.g. `['NO_SHARED=1']`. */
   readonly args?: readonly string[];
@@ -160,6 +182,7 @@ export interface MakeBuild {
 
 /** `./configure --prefix=... && make && make install`: autotools, or OpenSSL's `./Configure`. */
 export interface ConfigureBuild {
+  /** Built with a configure script, then make. */
   readonly kind: 'configure';
   /** `autotools` (default) or `openssl` (Configure with `--prefix`, `--libdir=lib`, flags as arguments). */
   readonly style?: 'autotools' | 'openssl';
@@ -177,6 +200,7 @@ export interface ConfigureBuild {
 
 /** CMake: configure with Ninja or Makefiles, build, install. */
 export interface CmakeBuild {
+  /** Built with CMake. */
   readonly kind: 'cmake';
   /** Extra `-D` arguments. */
   readonly args?: readonly string[];
@@ -186,7 +210,9 @@ export interface CmakeBuild {
 
 /** Meson: setup, compile, install. */
 export interface MesonBuild {
+  /** Built with Meson. */
   readonly kind: 'meson';
+  /** Extra arguments for `meson setup`, e.g. `['-Dtests=false']`. */
   readonly args?: readonly string[];
 }
 
@@ -208,9 +234,13 @@ export interface Provides {
 
 /** A third-party library: pinned source, how to build it, what it provides (third_party/<name>.ts). */
 export interface RecipeSpec {
+  /** The library's name: its directories under `out/<profile>/deps/` and its cache entries carry it. */
   readonly name: string;
+  /** The upstream version the pin is of, e.g. `'3.5.2'` (recorded in pogogen.lock and shown in reports). */
   readonly version: string;
+  /** The pinned archive. */
   readonly source: SourcePin;
+  /** How the library is built and installed. */
   readonly build: MakeBuild | ConfigureBuild | CmakeBuild | MesonBuild;
   /**
    * Headers staged into the install prefix before the library builds, so objects that include them compile
@@ -221,9 +251,17 @@ export interface RecipeSpec {
   readonly headers?: {
     /** After which phase the headers are complete (default `configure`). */
     readonly after?: 'extract' | 'configure';
+    /** Commands (argv arrays) run in the source tree first, e.g. one that generates a header. */
     readonly run?: readonly (readonly string[])[];
-    readonly copy: readonly { readonly from: string; readonly to: string }[];
+    /** What to copy. */
+    readonly copy: readonly {
+      /** A file or directory in the source tree (`{build}/…`: in the build directory). */
+      readonly from: string;
+      /** Where it goes, relative to the install prefix, e.g. `include/liburing`. */
+      readonly to: string;
+    }[];
   };
+  /** What the installed library gives its dependents. */
   readonly provides: Provides;
 }
 
@@ -233,8 +271,11 @@ export interface RecipeSpec {
  * to its dependents instead.
  */
 export interface DependencySpec {
+  /** Set by the `dependency()` helper. */
   readonly kind: 'dependency';
+  /** The target name that other targets list in `deps`. */
   readonly name: string;
+  /** How to build it from source (a shipped one: `recipes.openssl`); without one it can only come from the system. */
   readonly recipe?: RecipeSpec;
   /** pkg-config name to look for on the system (default: the recipe's `provides.pkgConfig`). */
   readonly pkgConfig?: string;
@@ -271,11 +312,15 @@ export interface DependencyInherit {
  * `shouldFail`). `program` is an executable target (object or name) or a script path containing a `/`.
  */
 export interface TestSpec {
+  /** Set by the `test()` helper. */
   readonly kind: 'test';
+  /** The test's name, unique in the project: how `pogogen test` reports it (TAP, JUnit). */
   readonly name: string;
+  /** What runs: an executable target (the object or its name), or a script path containing a `/`. */
   readonly program: DepRef;
   /** Arguments; `{path:NAME}` is the output of target NAME, `{root}` the project directory. */
   readonly args?: readonly string[];
+  /** Environment variables added for the run (`{path:NAME}` and `{root}` are expanded as in `args`). */
   readonly env?: Readonly<Record<string, string>>;
   /** Working directory relative to build.pogo.ts (default: the project directory). */
   readonly cwd?: string;
@@ -320,6 +365,7 @@ export interface ProfileSpec {
   readonly reproducible?: boolean;
   /** `-march=` (e.g. `native`: built into `out/<profile>.native/`) and `-mtune=`. */
   readonly march?: string;
+  /** `-mtune=`: the CPU to schedule for without requiring it (e.g. `generic`, `native`). */
   readonly mtune?: string;
   /** Profile-guided optimisation of executables that declare `pgo` trainings. */
   readonly pgo?: boolean;
@@ -327,27 +373,40 @@ export interface ProfileSpec {
 
 /** Declares a boolean option: `-D name=true|false`. */
 export interface BoolOption {
+  /** Set by `option.bool()`. */
   readonly type: 'bool';
+  /** The value without `-D`. */
   readonly default: boolean;
+  /** What the option does, for readers of build.pogo.ts. */
   readonly description?: string;
 }
 /** Declares a free-form string option. */
 export interface StringOption {
+  /** Set by `option.string()`. */
   readonly type: 'string';
+  /** The value without `-D`. */
   readonly default: string;
+  /** What the option does, for readers of build.pogo.ts. */
   readonly description?: string;
 }
 /** Declares an option with a fixed set of values. */
 export interface EnumOption<V extends string = string> {
+  /** Set by `option.enum()`. */
   readonly type: 'enum';
+  /** The allowed values; `-D` with another is an error that lists them. */
   readonly values: readonly V[];
+  /** The value without `-D`; one of `values`. */
   readonly default: V;
+  /** What the option does, for readers of build.pogo.ts. */
   readonly description?: string;
 }
 /** Declares a feature: `auto` lets the description decide, `enabled` requires it, `disabled` turns it off. */
 export interface FeatureOption {
+  /** Set by `option.feature()`. */
   readonly type: 'feature';
+  /** The state without `-D`. */
   readonly default: FeatureState;
+  /** What the option does, for readers of build.pogo.ts. */
   readonly description?: string;
 }
 export type FeatureState = 'auto' | 'enabled' | 'disabled';
@@ -374,7 +433,14 @@ export interface BuildContext<O extends Record<string, OptionSpec> = Record<stri
   /** The platform being built for. */
   readonly platform: Platform;
   /** The C compiler in use. */
-  readonly compiler: { readonly family: CompilerFamily; readonly version: string; readonly command: string };
+  readonly compiler: {
+    /** `gcc` or `clang`. */
+    readonly family: CompilerFamily;
+    /** Its version, e.g. `12.2.0`. */
+    readonly version: string;
+    /** The command that runs it, as `CC` named it. */
+    readonly command: string;
+  };
 }
 
 /** Targets as a list; `false`, `null` and `undefined` entries are skipped so conditions read naturally. */
@@ -383,7 +449,12 @@ export type TargetList = readonly (TargetSpec | false | null | undefined)[];
 /** The whole description: the default export of build.pogo.ts. */
 export interface BuildSpec<O extends Record<string, OptionSpec> = Record<string, OptionSpec>> {
   /** Project name and version. */
-  readonly project: { readonly name: string; readonly version?: string };
+  readonly project: {
+    /** The project's name (pkg-config files, install paths, reports). */
+    readonly name: string;
+    /** Its version, e.g. `'1.4.0'`. */
+    readonly version?: string;
+  };
   /** Options settable with `-D name=value`. */
   readonly options?: O;
   /** Override fields of the built-in profiles (development, production, testing) or add new ones. */
@@ -393,7 +464,14 @@ export interface BuildSpec<O extends Record<string, OptionSpec> = Record<string,
   /** The targets, or a function of the build context returning them. */
   readonly targets: TargetList | ((ctx: BuildContext<O>) => TargetList);
   /** Extra files to install: `[{ files: ['doc/app.1'], dir: '{mandir}/man1' }]` ({bindir}, {libdir}, {includedir}, {datadir}, {mandir}, {sysconfdir}). */
-  readonly install?: readonly { readonly files: readonly string[]; readonly dir: string; readonly mode?: number }[];
+  readonly install?: readonly {
+    /** Files relative to build.pogo.ts (globs allowed). */
+    readonly files: readonly string[];
+    /** The directory they go to; may start with one of the placeholders above. */
+    readonly dir: string;
+    /** Permission bits, e.g. `0o755` for a script (default `0o644`). */
+    readonly mode?: number;
+  }[];
 }
 
 const where = Symbol.for('pogogen.where');
