@@ -303,7 +303,9 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   const recorded = [
     ...(['CC', 'CPPFLAGS', 'CFLAGS', 'LDFLAGS'] as const).filter((k) => process.env[k] !== undefined).map((k) => `${k}=${process.env[k]}`),
     ...(nonEmpty(process.env.POGOGEN_CACHE) || nonEmpty(process.env.XDG_CACHE_HOME) ? [`POGOGEN_CACHE=${path.resolve(cacheDir)}`] : []),
-    ...(process.env.POGOGEN_MIRRORS === undefined ? [] : [`POGOGEN_MIRRORS=${process.env.POGOGEN_MIRRORS}`]),
+    // The download limits decide whether an archive is taken, like the mirrors where from. The proxy settings are
+    // not recorded: they belong to the network the shell is on, and a proxy URL may hold a password.
+    ...(['POGOGEN_MIRRORS', 'POGOGEN_MAX_DOWNLOAD', 'POGOGEN_DOWNLOAD_DEADLINE'] as const).filter((k) => process.env[k] !== undefined).map((k) => `${k}=${process.env[k]}`),
   ];
   // ccache is used when it is on PATH, unless turned off; an explicit launcher wins.
   // The decision is recorded in the regeneration command, so ninja re-running pogogen keeps it.
