@@ -22,7 +22,7 @@ import { checkOwned, refusals, rememberWritten } from './owned.ts';
 import os from 'node:os';
 import { ruleTables } from '../../rules/index.ts';
 import type { RecipeInput } from '../model/schema.ts';
-import { dependencyArchivers, inheritedFlags, type DependencyBuildPlan } from '../plan/deps.ts';
+import { dependencyBuild, type DependencyBuildPlan } from '../plan/deps.ts';
 import { dependencyKey } from '../deps/key.ts';
 import { defaultCacheDir, holdsInstall } from '../deps/built.ts';
 import { progressBar } from './progress.ts';
@@ -254,9 +254,9 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
       return f !== undefined && f.attempt === attemptKey(pinOf(t)) ? f.message : undefined;
     },
     keyOf: (t) => {
-      // The same toolchain and archivers as the plan's, so the key names exactly the build it stands for.
-      const inherited = inheritedFlags(model.profile, table, t.inherit, dependencyArchivers(planToolchain, table));
-      return dependencyKey({ recipe: t.recipe!, compiler: { family: toolchain.family, version: toolchain.version, cc: toolchain.cc }, ar: inherited.ar, cflags: inherited.cflags, ldflags: inherited.ldflags, platform: process.platform, arch: cross?.triple ?? process.arch });
+      // The same construction as the plan's (dependencyBuild), so the key names exactly the build it stands for.
+      const build = dependencyBuild(model.profile, table, t.inherit, planToolchain, cross);
+      return dependencyKey({ recipe: t.recipe!, compiler: { family: toolchain.family, version: toolchain.version }, ...build, platform: process.platform, arch: cross?.triple ?? process.arch });
     },
     fetch: async (t) => (await fetchArchive(pinOf(t), fetchOpts)).path,
     hasArchive: async (t) => {
