@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DependencyBuildPlan } from '../plan/deps.ts';
-import { keepUnchangedTimes, restoreEntry, storeEntry, verifyEntry } from './built.ts';
+import { discardEntry, keepUnchangedTimes, restoreEntry, storeEntry, verifyEntry } from './built.ts';
 import { buildEnv, phaseWork, serial, type Command, type JobArgs } from './commands.ts';
 import { extractArchive } from './extract.ts';
 
@@ -83,7 +83,11 @@ export async function runPhase(phase: Phase, plan: DependencyBuildPlan, env: Nod
   switch (phase) {
     case 'restore': {
       const entry = plan.cacheEntry;
-      if (!verifyEntry(entry)) throw new StepError(`${plan.name}: the cached build ${entry} is missing or corrupt; run pogogen again to rebuild it`);
+      if (!verifyEntry(entry)) {
+        // Never used, and not left for the next generation to plan a restore from again: it then builds instead.
+        discardEntry(entry);
+        throw new StepError(`${plan.name}: the cached build ${entry} is missing or corrupt (a file no longer has the hash its manifest recorded), so it was not used and has been removed; run pogogen again to rebuild it`);
+      }
       restoreEntry(entry, plan.prefix);
       if (plan.headers !== undefined) fs.writeFileSync(stampOf(plan, 'headers'), `${plan.key}\n`);
       break;
