@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { ninjaBin, pogogenAsync as pogogen, project, run, type Run } from '../helpers.ts';
-import { archive, serve } from './served.ts';
+import { archive, serve, tinyDescription } from './served.ts';
 
 const tiny = {
   'tiny.h': 'int tiny_add(int a, int b);\n',
@@ -24,19 +24,7 @@ const tiny = {
   ].join('\n'),
 };
 
-const description = (base: string, sha256: string): string => `
-import { defineBuild, dependency, executable, recipe } from 'pogogen';
-const tiny = recipe({
-  name: 'tiny', version: '1.0',
-  source: { urls: ['${base}/tiny-1.0.tar.gz'], sha256: '${sha256}' },
-  build: { kind: 'make' },
-  provides: { staticLibs: ['tiny'] },
-});
-export default defineBuild({
-  project: { name: 'cached' },
-  targets: [dependency('tiny', { recipe: tiny }), executable('app', { sources: ['main.c'], deps: ['tiny'] })],
-});
-`;
+const description = (base: string, sha256: string): string => tinyDescription(base, sha256, 'cached');
 const mainC = '#include <stdio.h>\n#include "tiny.h"\nint main(void) { printf("%d\\n", tiny_add(2, 3)); return 0; }\n';
 
 function ninjaAsync(dir: string, env: Record<string, string | undefined>): Promise<Run> {

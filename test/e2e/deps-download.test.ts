@@ -4,21 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { pogogenAsync as pogogen, project } from '../helpers.ts';
-import { archive, serve } from './served.ts';
+import { archive, serve, tinyDescription } from './served.ts';
 
-const description = (base: string, sha256: string): string => `
-import { defineBuild, dependency, executable, recipe } from 'pogogen';
-const tiny = recipe({
-  name: 'tiny', version: '1.0',
-  source: { urls: ['${base}/tiny-1.0.tar.gz'], sha256: '${sha256}' },
-  build: { kind: 'make' },
-  provides: { staticLibs: ['tiny'] },
-});
-export default defineBuild({
-  project: { name: 'dl' },
-  targets: [dependency('tiny', { recipe: tiny }), executable('app', { sources: ['main.c'], deps: ['tiny'] })],
-});
-`;
+const description = (base: string, sha256: string): string => tinyDescription(base, sha256, 'dl');
 
 t.test('download settings from the environment', async (t) => {
   const work = project({});
