@@ -23,7 +23,7 @@ import { checkOwned, refusals, rememberWritten } from './owned.ts';
 import os from 'node:os';
 import { ruleTables } from '../../rules/index.ts';
 import type { RecipeInput } from '../model/schema.ts';
-import { dependencyArchivers, inheritedFlags, type DependencyBuildPlan } from '../plan/deps.ts';
+import { dependencyBuild, type DependencyBuildPlan } from '../plan/deps.ts';
 import { dependencyKey } from '../deps/key.ts';
 import { defaultCacheDir, holdsInstall } from '../deps/built.ts';
 import { progressBar } from './progress.ts';
@@ -255,9 +255,9 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
       return f !== undefined && f.attempt === attemptKey(pinOf(t)) ? f.message : undefined;
     },
     keyOf: (t) => {
-      // The same toolchain and archivers as the plan's, so the key names exactly the build it stands for.
-      const inherited = inheritedFlags(model.profile, table, t.inherit, dependencyArchivers(planToolchain, table));
-      return dependencyKey({ recipe: t.recipe!, compiler: { family: toolchain.family, version: toolchain.version, cc: toolchain.cc }, ar: inherited.ar, cflags: inherited.cflags, ldflags: inherited.ldflags, platform: process.platform, arch: cross?.triple ?? process.arch });
+      // The same construction as the plan's (dependencyBuild), so the key names exactly the build it stands for.
+      const build = dependencyBuild(model.profile, table, t.inherit, planToolchain, cross);
+      return dependencyKey({ recipe: t.recipe!, compiler: { family: toolchain.family, version: toolchain.version }, ...build, platform: process.platform, arch: cross?.triple ?? process.arch });
     },
     fetch: async (t) => (await fetchArchive(pinOf(t), fetchOpts)).path,
     hasArchive: async (t) => {
@@ -304,7 +304,9 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   const recorded = [
     ...(['CC', 'CPPFLAGS', 'CFLAGS', 'LDFLAGS'] as const).filter((k) => process.env[k] !== undefined).map((k) => `${k}=${process.env[k]}`),
     ...(nonEmpty(process.env.POGOGEN_CACHE) || nonEmpty(process.env.XDG_CACHE_HOME) ? [`POGOGEN_CACHE=${path.resolve(cacheDir)}`] : []),
-    ...(process.env.POGOGEN_MIRRORS === undefined ? [] : [`POGOGEN_MIRRORS=${process.env.POGOGEN_MIRRORS}`]),
+    // The download limits decide whether an archive is taken, like the mirrors where from. The proxy settings are
+    // not recorded: they belong to the network the shell is on, and a proxy URL may hold a password.
+    ...(['POGOGEN_MIRRORS', 'POGOGEN_MAX_DOWNLOAD', 'POGOGEN_DOWNLOAD_DEADLINE'] as const).filter((k) => process.env[k] !== undefined).map((k) => `${k}=${process.env[k]}`),
   ];
   // ccache is used when it is on PATH, unless turned off; an explicit launcher wins.
   // The decision is recorded in the regeneration command, so ninja re-running pogogen keeps it.

@@ -100,7 +100,7 @@ export function storeEntry(prefix: string, entry: string): void {
     fs.writeFileSync(path.join(tmp, MANIFEST), `${JSON.stringify({ files }, null, 1)}\n`);
     if (fs.existsSync(entry)) {
       if (verifyEntry(entry)) return;
-      fs.rmSync(entry, { recursive: true, force: true });
+      discardEntry(entry);
     }
     try {
       fs.renameSync(tmp, entry);
@@ -111,6 +111,20 @@ export function storeEntry(prefix: string, entry: string): void {
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * Takes a corrupt entry out of the cache: renamed aside first, so that it disappears at once for every other
+ * process (none sees it half-deleted), then removed. Harmless when another process discarded or replaced it first.
+ */
+export function discardEntry(entry: string): void {
+  const aside = path.join(path.dirname(entry), `.discard-${path.basename(entry)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    fs.renameSync(entry, aside);
+  } catch {
+    return;
+  }
+  fs.rmSync(aside, { recursive: true, force: true });
 }
 
 /**

@@ -1,4 +1,4 @@
-// The two error kinds of lib/deps: one-line messages that name what failed (URL, pin, archive entry), so the CLI can
+// The error kinds of lib/deps: one-line messages that name what failed (URL, pin, archive entry), so the CLI can
 // print them as they are.
 
 /** Fetching a pinned archive failed: every URL was tried, or the pin is not cached and we are offline. */
@@ -23,6 +23,15 @@ export class ExtractError extends Error {
     super(oneLine(entry === undefined ? `${archive}: ${message}` : `${archive}: entry ${JSON.stringify(entry)}: ${message}`));
     this.archive = archive;
     this.entry = entry;
+  }
+}
+
+/** A failed download attempt; `retriable` is true for faults that may pass (connection errors, timeouts, 5xx, cut-off bodies). */
+export class DownloadError extends Error {
+  readonly retriable: boolean;
+  constructor(message: string, retriable: boolean) {
+    super(message);
+    this.retriable = retriable;
   }
 }
 

@@ -1,7 +1,10 @@
 // Failed downloads of optional (`auto`) dependencies, remembered between generations: without them a project whose
 // optional dependency cannot be fetched (offline, upstream gone) waits on every attempt and retry each time it
-// generates. A failure holds for the attempt it was: the pin's URLs and hash and the mirrors tried.
+// generates. A failure holds for the attempt it was: the pin's URLs and hash, the mirrors tried, and the proxies and
+// download limits it was tried with.
+import { createHash } from 'node:crypto';
 import { mirrorBases } from './mirrors.ts';
+import { proxyEnv } from './proxy.ts';
 
 export interface FailedDownload {
   /** What was tried: the pin and the mirrors (see attemptKey). */
@@ -9,9 +12,15 @@ export interface FailedDownload {
   readonly message: string;
 }
 
-/** The same text for the same attempt: another URL, hash or mirror list is another attempt, tried again. */
-export function attemptKey(pin: { readonly urls: readonly string[]; readonly sha256: string }, mirrors: readonly string[] = mirrorBases(undefined)): string {
-  return JSON.stringify({ sha256: pin.sha256.toLowerCase(), urls: pin.urls, mirrors });
+/**
+ * The same text for the same attempt: another URL, hash or mirror list is another attempt, tried again; so is one
+ * through another proxy (setting HTTPS_PROXY after a failure) or with other limits (raising POGOGEN_MAX_DOWNLOAD).
+ */
+export function attemptKey(pin: { readonly urls: readonly string[]; readonly sha256: string }, mirrors: readonly string[] = mirrorBases(undefined), env: NodeJS.ProcessEnv = process.env): string {
+  const route = [proxyEnv(env), env.POGOGEN_MAX_DOWNLOAD ?? '', env.POGOGEN_DOWNLOAD_DEADLINE ?? ''];
+  // A digest: a proxy URL may hold a password, which has no business in out/.
+  const via = JSON.stringify(route) === JSON.stringify([{}, '', '']) ? undefined : createHash('sha256').update(JSON.stringify(route)).digest('hex').slice(0, 16);
+  return JSON.stringify({ sha256: pin.sha256.toLowerCase(), urls: pin.urls, mirrors, ...(via === undefined ? {} : { via }) });
 }
 
 /** The remembered failures by dependency name; an unreadable file remembers nothing. */

@@ -6,6 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { cacheEntry, hashFile, sweepStaleTemps, tempName, writeAtomic } from './archives.ts';
 import { FetchError, messageOf } from './errors.ts';
 import { DownloadError, download } from './http.ts';
+import { downloadLimits } from './limits.ts';
+import type { ProxyEnv } from './proxy.ts';
 import { candidateUrls, mirrorBases } from './mirrors.ts';
 
 export interface Pin {
@@ -24,6 +26,12 @@ export interface FetchOptions {
   readonly progress?: ((received: number, total?: number) => void) | undefined;
   /** Idle time (connecting or between bytes) before an attempt fails; default 30 s. */
   readonly timeoutMs?: number | undefined;
+  /** The largest archive accepted, in bytes; default POGOGEN_MAX_DOWNLOAD, else 2 GiB. */
+  readonly maxBytes?: number | undefined;
+  /** Time one download attempt may take in all; default POGOGEN_DOWNLOAD_DEADLINE (seconds), else one hour. */
+  readonly deadlineMs?: number | undefined;
+  /** Proxies; default HTTPS_PROXY, HTTP_PROXY and NO_PROXY (or their lower-case forms) from the environment. */
+  readonly proxy?: ProxyEnv | undefined;
   /** Extra attempts per URL after a connection error, timeout, 408/429/5xx or cut-off body; default 2. */
   readonly retries?: number | undefined;
   /** First retry delay, doubled on each further retry; default 500 ms. */
@@ -65,6 +73,10 @@ export async function fetchArchive(pin: Pin, opts: FetchOptions): Promise<Fetche
 
   const urls = candidateUrls(pin.urls, sha256, mirrorBases(opts.mirrors));
   if (urls.length === 0) throw new FetchError(`${name} (sha256 ${sha256}) has no URLs to fetch from`);
+  // Only what downloads reads these: a bad value must not break a generation that finds everything cached.
+  const env = opts.maxBytes === undefined || opts.deadlineMs === undefined ? downloadLimits() : undefined;
+  const maxBytes = opts.maxBytes ?? env!.maxBytes;
+  const deadlineMs = opts.deadlineMs ?? env!.deadlineMs;
   fs.mkdirSync(entry.dir, { recursive: true });
   sweepStaleTemps(entry.file);
 
@@ -81,6 +93,9 @@ export async function fetchArchive(pin: Pin, opts: FetchOptions): Promise<Fetche
           maxRedirects: 5,
           allowInsecure: opts.allowInsecureMirrors ?? [],
           progress: opts.progress,
+          maxBytes,
+          deadlineMs,
+          proxy: opts.proxy,
         });
         if (got.sha256 !== sha256) {
           // A wrong file is not retried from the same URL, but the next URL may well have the right one.

@@ -1,10 +1,17 @@
-// One download attempt: GET a URL (http, https or file), follow a few redirects, and stream the body into a new file
-// while hashing it; errors say which URL failed and whether trying again could help.
+// One download attempt: GET a URL (http, https or file), through a proxy when the environment names one, follow a
+// few redirects, and stream the body into a new file while hashing it, within a size cap and an overall deadline;
+// errors say which URL failed and whether trying again could help.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import net from 'node:net';
+import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
+import { DownloadError } from './errors.ts';
+import { proxyAuth, proxyEnv, proxyFor, tunnel, type ProxyEnv } from './proxy.ts';
+
+export { DownloadError } from './errors.ts';
 
 export interface DownloadOptions {
   readonly timeoutMs: number;
@@ -12,6 +19,12 @@ export interface DownloadOptions {
   /** Hosts (`host` or `host:port`) that an https URL may redirect to over plain http. */
   readonly allowInsecure: readonly string[];
   readonly progress?: ((received: number, total?: number) => void) | undefined;
+  /** The largest body accepted, in bytes: a larger Content-Length is refused before the body, a longer body cut off. */
+  readonly maxBytes?: number | undefined;
+  /** Time for the whole attempt, redirects included: the idle timeout alone lets a trickling body run forever. */
+  readonly deadlineMs?: number | undefined;
+  /** Proxy settings; default: the environment's HTTPS_PROXY, HTTP_PROXY and NO_PROXY. */
+  readonly proxy?: ProxyEnv | undefined;
 }
 
 export interface Downloaded {
@@ -21,27 +34,47 @@ export interface Downloaded {
   readonly url: string;
 }
 
-/** A failed attempt; `retriable` is true for faults that may pass (connection errors, timeouts, 5xx, cut-off bodies). */
-export class DownloadError extends Error {
-  readonly retriable: boolean;
-  constructor(message: string, retriable: boolean) {
-    super(message);
-    this.retriable = retriable;
-  }
+/** What the deadline stops when it passes: the request or body in flight. */
+interface Deadline {
+  active: { destroy(err?: Error): void } | undefined;
+  expired: DownloadError | undefined;
 }
 
 /** Downloads `url` into `file` (which must not exist); on error the caller removes `file`. */
 export async function download(url: string, file: string, opts: DownloadOptions): Promise<Downloaded> {
+  const deadline: Deadline = { active: undefined, expired: undefined };
+  const ms = opts.deadlineMs;
+  const timer =
+    ms === undefined
+      ? undefined
+      : setTimeout(() => {
+          deadline.expired = new DownloadError(`download of ${url} did not finish within ${ms} ms (the deadline for one download; POGOGEN_DOWNLOAD_DEADLINE sets it in seconds)`, false);
+          deadline.active?.destroy(deadline.expired);
+        }, ms);
+  try {
+    return await attempt(url, file, opts, deadline);
+  } catch (err) {
+    // Whatever the stream reported when the deadline cut it ("aborted", a reset), the deadline is the cause.
+    throw deadline.expired ?? err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function attempt(url: string, file: string, opts: DownloadOptions, deadline: Deadline): Promise<Downloaded> {
   let current: URL;
   try {
     current = new URL(url);
   } catch {
     throw new DownloadError(`invalid URL "${url}"`, false);
   }
-  if (current.protocol === 'file:') return copyFileUrl(current, file, opts);
+  if (current.protocol === 'file:') return copyFileUrl(current, file, opts, deadline);
   const seen = new Set<string>([current.href]);
+  const proxies = opts.proxy ?? proxyEnv();
   for (let redirects = 0; ; redirects++) {
-    const res = await get(current, opts.timeoutMs);
+    // Each hop asks again: a redirect to a NO_PROXY host goes direct.
+    const res = await get(current, opts.timeoutMs, proxyFor(current, proxies), deadline);
+    deadline.active = res;
     // Bodies we discard below may still fail on the wire; that must not become an unhandled 'error' event.
     res.on('error', () => {});
     const status = res.statusCode ?? 0;
@@ -79,14 +112,32 @@ export function checkRedirect(from: URL, to: URL, allowInsecure: readonly string
   }
 }
 
-function get(url: URL, timeoutMs: number): Promise<http.IncomingMessage> {
+async function get(url: URL, timeoutMs: number, proxy: URL | undefined, deadline: Deadline): Promise<http.IncomingMessage> {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return Promise.reject(new DownloadError(`unsupported URL scheme "${url.protocol}" in ${url.href}`, false));
+    throw new DownloadError(`unsupported URL scheme "${url.protocol}" in ${url.href}`, false);
   }
-  const client = url.protocol === 'https:' ? https : http;
+  // Identity encoding: the pin hashes the file's bytes, not a re-encoding a server might apply on the way.
+  const headers = { 'user-agent': 'pogogen', 'accept-encoding': 'identity' };
+  let socket: net.Socket | undefined;
+  if (proxy !== undefined && url.protocol === 'https:') {
+    socket = await tunnel(proxy, url, timeoutMs, (req) => (deadline.active = req));
+  }
   return new Promise((resolve, reject) => {
-    // Identity encoding: the pin hashes the file's bytes, not a re-encoding a server might apply on the way.
-    const req = client.get(url, { headers: { 'user-agent': 'pogogen', 'accept-encoding': 'identity' }, timeout: timeoutMs });
+    let req: http.ClientRequest;
+    if (socket !== undefined) {
+      const through = socket;
+      // TLS runs end to end inside the tunnel and verifies the server as a direct connection does (with the CAs
+      // the global agent is given, as the direct path uses them).
+      const tlsOptions = { socket: through, host: url.hostname, ...(net.isIP(url.hostname) === 0 ? { servername: url.hostname } : {}), ca: https.globalAgent.options.ca };
+      req = https.get(url, { headers, timeout: timeoutMs, createConnection: () => tls.connect(tlsOptions) });
+    } else if (proxy !== undefined) {
+      // Plain http through a proxy: the absolute URL as the request target. Its own agent, so that a global agent
+      // that proxies by itself (Node 24's NODE_USE_ENV_PROXY) does not proxy the proxy.
+      req = http.get({ host: proxy.hostname, port: proxy.port === '' ? 80 : Number(proxy.port), path: url.href, agent: new http.Agent(), timeout: timeoutMs, headers: { ...headers, host: url.host, ...proxyAuth(proxy) } });
+    } else {
+      req = (url.protocol === 'https:' ? https : http).get(url, { headers, timeout: timeoutMs });
+    }
+    deadline.active = req;
     req.on('timeout', () => req.destroy(new DownloadError(`timed out after ${timeoutMs} ms waiting for ${url.href}`, true)));
     req.on('error', (err) => reject(err instanceof DownloadError ? err : new DownloadError(`${url.href}: ${err.message}`, true)));
     req.on('response', resolve);
@@ -96,6 +147,10 @@ function get(url: URL, timeoutMs: number): Promise<http.IncomingMessage> {
 async function receive(res: http.IncomingMessage, url: string, file: string, opts: DownloadOptions): Promise<Downloaded> {
   const length = res.headers['content-length'];
   const total = length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined;
+  if (total !== undefined && opts.maxBytes !== undefined && total > opts.maxBytes) {
+    res.destroy();
+    throw tooBig(url, total, opts.maxBytes);
+  }
   // The socket's idle timeout covers the body too; remember it fired, since the stream then only reports "aborted".
   let timedOut = false;
   res.socket.once('timeout', () => (timedOut = true));
@@ -106,7 +161,7 @@ async function receive(res: http.IncomingMessage, url: string, file: string, opt
   };
   const cutOff = () => new DownloadError(`connection closed early by ${url}: received ${received} of ${total ?? 'an unknown number of'} bytes`, true);
   try {
-    const got = await writeHashed(res, file, total, progress);
+    const got = await writeHashed(res, file, total, progress, url, opts.maxBytes);
     // `complete` is false when the connection closed before the body ended (content-length or chunked framing).
     if (!res.complete || (total !== undefined && got.bytes !== total)) throw cutOff();
     return { ...got, url };
@@ -119,23 +174,51 @@ async function receive(res: http.IncomingMessage, url: string, file: string, opt
   }
 }
 
-async function copyFileUrl(url: URL, file: string, opts: DownloadOptions): Promise<Downloaded> {
+/**
+ * Copies a file:// URL, which must name a regular file: a directory cannot be read, and a FIFO or a device such as
+ * /dev/zero could stream forever. Opened without blocking (a FIFO with no writer would hang the open) and checked
+ * on the open descriptor, so what is checked is what is read.
+ */
+async function copyFileUrl(url: URL, file: string, opts: DownloadOptions, deadline: Deadline): Promise<Downloaded> {
   const source = fileURLToPath(url);
-  let size: number;
+  let fh: fs.promises.FileHandle;
   try {
-    size = fs.statSync(source).size;
+    fh = await fs.promises.open(source, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   } catch (err) {
     throw new DownloadError(`cannot read ${url.href}: ${(err as Error).message}`, false);
   }
-  const got = await writeHashed(fs.createReadStream(source), file, size, opts.progress);
-  return { ...got, url: url.href };
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) throw new DownloadError(`${url.href} is ${fileKind(st)}, not a regular file: a file:// URL must name an archive file`, false);
+    if (opts.maxBytes !== undefined && st.size > opts.maxBytes) throw tooBig(url.href, st.size, opts.maxBytes);
+    const body = fh.createReadStream({ autoClose: false });
+    deadline.active = body;
+    const got = await writeHashed(body, file, st.size, opts.progress, url.href, opts.maxBytes);
+    return { ...got, url: url.href };
+  } finally {
+    await fh.close();
+  }
 }
+
+function fileKind(st: fs.Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+const tooBig = (url: string, size: number | undefined, max: number): DownloadError =>
+  new DownloadError(`${url} ${size === undefined ? 'sent more than the download limit' : `is ${size} bytes, more than the download limit`} of ${max} bytes (POGOGEN_MAX_DOWNLOAD raises it)`, false);
 
 async function writeHashed(
   body: AsyncIterable<unknown>,
   file: string,
   total: number | undefined,
   progress: DownloadOptions['progress'],
+  url: string,
+  maxBytes: number | undefined,
 ): Promise<{ sha256: string; bytes: number }> {
   const hash = createHash('sha256');
   let bytes = 0;
@@ -143,6 +226,8 @@ async function writeHashed(
   try {
     for await (const chunk of body) {
       const buf = chunk as Buffer;
+      // Counted, not trusted: a body without a Content-Length, or longer than it said, stops at the cap.
+      if (maxBytes !== undefined && bytes + buf.length > maxBytes) throw tooBig(url, undefined, maxBytes);
       hash.update(buf);
       bytes += buf.length;
       await fh.write(buf);

@@ -1,10 +1,11 @@
 // Running one phase of a dependency build (`pogogen dep-step <phase> <plan.json>`): the commands each build kind
-// needs, the job budget handed to nested builds, logs per phase, and a stamp only after success.
+// needs (built in commands.ts), the job budget handed to nested builds, logs per phase, and a stamp only after success.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DependencyBuildPlan } from '../plan/deps.ts';
-import { keepUnchangedTimes, restoreEntry, storeEntry, verifyEntry } from './built.ts';
+import { discardEntry, keepUnchangedTimes, restoreEntry, storeEntry, verifyEntry } from './built.ts';
+import { buildEnv, phaseWork, serial, type Command, type JobArgs } from './commands.ts';
 import { extractArchive } from './extract.ts';
 
 export class StepError extends Error {
@@ -17,11 +18,6 @@ export type Phase = 'extract' | 'configure' | 'headers' | 'build' | 'install' | 
 export function stampOf(plan: DependencyBuildPlan, phase: Phase): string {
   if (phase === 'headers') return `${plan.prefix}.headers.stamp`;
   return phase === 'install' || phase === 'restore' ? `${plan.prefix}.stamp` : path.join(plan.logDir, `${phase}.stamp`);
-}
-
-/** Where a build kind runs make-style commands: in the source tree (make, configure) or a separate dir. */
-function workDir(plan: DependencyBuildPlan): string {
-  return plan.build.kind === 'cmake' || plan.build.kind === 'meson' ? plan.buildDir : plan.sourceDir;
 }
 
 /**
@@ -52,46 +48,46 @@ export function jobserver(plan: DependencyBuildPlan, env: NodeJS.ProcessEnv): { 
   return { args: [`-j${plan.jobs}`], env: { MAKEFLAGS: '' }, fds: [] };
 }
 
-function run(plan: DependencyBuildPlan, phase: Phase, argv: readonly string[], cwd: string, extra: { env?: Record<string, string>; fds?: number[] } = {}): void {
+function run(plan: DependencyBuildPlan, phase: Phase, c: Command): void {
   const log = path.join(plan.logDir, `${phase}.log`);
-  fs.appendFileSync(log, `$ (cd ${cwd} && ${argv.join(' ')})\n`);
+  fs.appendFileSync(log, `$ (cd ${c.cwd} && ${c.argv.join(' ')})\n`);
   const out = fs.openSync(log, 'a');
   try {
-    const r = spawnSync(argv[0]!, argv.slice(1), {
-      cwd,
-      stdio: ['ignore', out, out, ...(extra.fds ?? [])],
-      env: { ...process.env, ...plan.env, ...extra.env },
+    const r = spawnSync(c.argv[0]!, c.argv.slice(1), {
+      cwd: c.cwd,
+      stdio: ['ignore', out, out, ...(c.fds ?? [])],
+      env: buildEnv(plan, process.env, c.env),
     });
-    if (r.error !== undefined) throw new StepError(`${plan.name}: could not run ${argv[0]}: ${r.error.message}`);
+    if (r.error !== undefined) throw new StepError(`${plan.name}: could not run ${c.argv[0]}: ${r.error.message}`);
     if (r.status !== 0) {
       const tail = fs.readFileSync(log, 'utf8').split('\n').slice(-30).join('\n');
-      throw new StepError(`${plan.name}: ${phase} failed (${argv.join(' ')} exited ${r.status ?? r.signal}); last lines of ${log}:\n${tail}`);
+      throw new StepError(`${plan.name}: ${phase} failed (${c.argv.join(' ')} exited ${r.status ?? r.signal}); last lines of ${log}:\n${tail}`);
     }
   } finally {
     fs.closeSync(out);
   }
 }
 
-const cflagsOf = (plan: DependencyBuildPlan): string[] => (plan.env.CFLAGS ?? '').split(' ').filter((x) => x !== '');
-const ldflagsOf = (plan: DependencyBuildPlan): string[] => (plan.env.LDFLAGS ?? '').split(' ').filter((x) => x !== '');
-
-/** Recipe arguments may name the install prefix as `{prefix}`; it is only known here. */
-const withPrefix = (plan: DependencyBuildPlan, args: readonly string[] | undefined): string[] => (args ?? []).map((a) => a.split('{prefix}').join(plan.prefix));
+/** Writes a phase's files, then runs its commands in order. */
+function work(plan: DependencyBuildPlan, phase: 'configure' | 'headers' | 'build' | 'install', jobs: JobArgs): void {
+  const w = phaseWork(plan, phase, jobs);
+  for (const [file, text] of w.files) fs.writeFileSync(file, text);
+  for (const c of w.commands) run(plan, phase, c);
+}
 
 export async function runPhase(phase: Phase, plan: DependencyBuildPlan, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   fs.mkdirSync(plan.logDir, { recursive: true });
   const stamp = stampOf(plan, phase);
   fs.rmSync(stamp, { force: true });
   fs.writeFileSync(path.join(plan.logDir, `${phase}.log`), '');
-  const b = plan.build;
-  const make = (targets: readonly string[], args: readonly string[], useJobs: boolean): void => {
-    const js = useJobs ? jobserver(plan, env) : { args: [], env: { MAKEFLAGS: '' }, fds: [] };
-    run(plan, phase, ['make', ...js.args, ...targets, ...args], workDir(plan), { env: js.env, fds: js.fds });
-  };
   switch (phase) {
     case 'restore': {
       const entry = plan.cacheEntry;
-      if (!verifyEntry(entry)) throw new StepError(`${plan.name}: the cached build ${entry} is missing or corrupt; run pogogen again to rebuild it`);
+      if (!verifyEntry(entry)) {
+        // Never used, and not left for the next generation to plan a restore from again: it then builds instead.
+        discardEntry(entry);
+        throw new StepError(`${plan.name}: the cached build ${entry} is missing or corrupt (a file no longer has the hash its manifest recorded), so it was not used and has been removed; run pogogen again to rebuild it`);
+      }
       restoreEntry(entry, plan.prefix);
       if (plan.headers !== undefined) fs.writeFileSync(stampOf(plan, 'headers'), `${plan.key}\n`);
       break;
@@ -99,12 +95,7 @@ export async function runPhase(phase: Phase, plan: DependencyBuildPlan, env: Nod
     case 'headers': {
       const h = plan.headers;
       if (h === undefined) throw new StepError(`${plan.name}: the recipe stages no headers`);
-      const js = jobserver(plan, env);
-      for (const argv of h.run ?? []) {
-        // A `make` here shares the job budget like the build phase's; other commands run as written.
-        const isMake = argv[0] === 'make';
-        run(plan, phase, isMake ? ['make', ...js.args, ...withPrefix(plan, argv.slice(1))] : withPrefix(plan, argv), plan.sourceDir, isMake ? { env: js.env, fds: js.fds } : {});
-      }
+      work(plan, phase, jobserver(plan, env));
       const staged = stageHeaders(plan);
       fs.writeFileSync(path.join(plan.logDir, 'headers.list'), `${staged.join('\n')}\n`);
       break;
@@ -121,39 +112,12 @@ export async function runPhase(phase: Phase, plan: DependencyBuildPlan, env: Nod
     }
     case 'configure': {
       fs.mkdirSync(plan.buildDir, { recursive: true });
-      if (b.kind === 'make') {
-        if (b.configure !== undefined) run(plan, phase, withPrefix(plan, b.configure), plan.sourceDir);
-      } else if (b.kind === 'configure') {
-        const style = b.style ?? 'autotools';
-        const script = `./${b.script ?? (style === 'openssl' ? 'Configure' : 'configure')}`;
-        const args =
-          style === 'openssl'
-            ? [script, ...(plan.cross?.opensslTarget === undefined ? [] : [plan.cross.opensslTarget]), `--prefix=${plan.prefix}`, '--libdir=lib', ...withPrefix(plan, b.args), ...cflagsOf(plan), ...ldflagsOf(plan)]
-            : [script, ...(plan.cross === undefined ? [] : [`--host=${plan.cross.triple}`]), `--prefix=${plan.prefix}`, '--libdir', path.join(plan.prefix, 'lib'), ...withPrefix(plan, b.args)];
-        run(plan, phase, args, plan.sourceDir);
-      } else if (b.kind === 'cmake') {
-        run(plan, phase, [
-          'cmake', '-S', plan.sourceDir, '-B', plan.buildDir, '-G', 'Unix Makefiles',
-          `-DCMAKE_INSTALL_PREFIX=${plan.prefix}`, '-DCMAKE_INSTALL_LIBDIR=lib', '-DCMAKE_BUILD_TYPE=None',
-          `-DCMAKE_C_COMPILER=${plan.env.CC?.split(' ').pop() ?? 'cc'}`, `-DCMAKE_C_FLAGS=${plan.env.CFLAGS ?? ''}`,
-          `-DCMAKE_EXE_LINKER_FLAGS=${plan.env.LDFLAGS ?? ''}`, '-DBUILD_SHARED_LIBS=OFF', '-DCMAKE_POSITION_INDEPENDENT_CODE=ON',
-          ...(plan.cross === undefined ? [] : ['-DCMAKE_SYSTEM_NAME=Linux', `-DCMAKE_SYSTEM_PROCESSOR=${plan.cross.cmakeProcessor}`, `-DCMAKE_AR=${plan.env.AR ?? 'ar'}`, '-DCMAKE_FIND_ROOT_PATH_MODE_PROGRAM=NEVER']),
-          ...withPrefix(plan, b.args),
-        ], plan.buildDir);
-      } else {
-        const crossFile = plan.cross === undefined ? [] : ['--cross-file', mesonCrossFile(plan)];
-        run(plan, phase, ['meson', 'setup', ...crossFile, plan.buildDir, plan.sourceDir, `--prefix=${plan.prefix}`, '--libdir=lib', '--buildtype=plain', '-Ddefault_library=static', ...withPrefix(plan, b.args)], plan.sourceDir);
-      }
+      work(plan, phase, serial);
       break;
     }
     case 'build': {
-      if (b.kind === 'make') make(b.buildTargets ?? [], [...withPrefix(plan, b.args), `CC=${plan.env.CC}`], true);
-      else if (b.kind === 'configure') make(b.buildTargets ?? [], withPrefix(plan, b.makeArgs), true);
-      else if (b.kind === 'cmake') {
-        const js = jobserver(plan, env);
-        // cmake --build drives make here (Unix Makefiles), which takes part in the same job budget.
-        run(plan, phase, ['cmake', '--build', plan.buildDir, ...(b.targets === undefined ? [] : ['--target', ...b.targets]), '--', ...js.args], plan.buildDir, { env: js.env, fds: js.fds });
-      } else run(plan, phase, ['meson', 'compile', '-C', plan.buildDir, `-j${plan.jobs}`], plan.buildDir);
+      // meson compile takes its own -j; make and cmake --build share the budget (only they open the jobserver).
+      work(plan, phase, plan.build.kind === 'meson' ? serial : jobserver(plan, env));
       break;
     }
     case 'install': {
@@ -161,10 +125,7 @@ export async function runPhase(phase: Phase, plan: DependencyBuildPlan, env: Nod
       // writes them again unchanged: objects compiled against staged headers are not rebuilt next time.
       const keepTimes = keepUnchangedTimes(plan.prefix);
       fs.rmSync(plan.prefix, { recursive: true, force: true });
-      if (b.kind === 'make') make(b.installTargets ?? ['install'], [...withPrefix(plan, b.args), `CC=${plan.env.CC}`, `${b.prefixVariable ?? 'PREFIX'}=${plan.prefix}`], false);
-      else if (b.kind === 'configure') make(b.installTargets ?? ['install'], withPrefix(plan, b.makeArgs), false);
-      else if (b.kind === 'cmake') run(plan, phase, ['cmake', '--install', plan.buildDir], plan.buildDir);
-      else run(plan, phase, ['meson', 'install', '-C', plan.buildDir, '--no-rebuild'], plan.buildDir);
+      work(plan, phase, serial);
       const missing = plan.expect.filter((f) => !fs.existsSync(path.join(plan.prefix, f)));
       if (missing.length > 0) throw new StepError(`${plan.name}: the install did not produce ${missing.join(', ')} (check the recipe's provides)`);
       keepTimes();
@@ -208,15 +169,4 @@ function stageHeaders(plan: DependencyBuildPlan): string[] {
     } else place(src, to);
   }
   return staged;
-}
-
-/** A meson cross file for the plan's toolchain, written beside the build directory. */
-function mesonCrossFile(plan: DependencyBuildPlan): string {
-  const c = plan.cross!;
-  const q = (s: string): string => `'${s.replace(/'/g, "\\'")}'`;
-  const list = (v: string | undefined): string => `[${(v ?? '').split(' ').filter((x) => x !== '').map(q).join(', ')}]`;
-  const file = path.join(plan.logDir, 'cross.ini');
-  const cpu = c.cmakeProcessor;
-  fs.writeFileSync(file, `[binaries]\nc = ${list(plan.env.CC)}\nar = ${list(plan.env.AR)}\nstrip = ${list(plan.env.STRIP)}\n\n[host_machine]\nsystem = 'linux'\ncpu_family = ${q(cpu)}\ncpu = ${q(cpu)}\nendian = 'little'\n`);
-  return file;
 }

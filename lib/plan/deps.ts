@@ -45,6 +45,26 @@ export function inheritedFlags(profile: Profile, table: RuleTable, inherit: Depe
   };
 }
 
+/** The toolchain a dependency build uses, and the cross target when there is one. */
+export interface DependencyToolchain {
+  readonly cc: readonly string[];
+  readonly ar?: readonly string[];
+  readonly ltoAr?: readonly string[];
+}
+export type DependencyCross = NonNullable<DependencyBuildPlan['cross']> & { readonly ranlib: readonly string[]; readonly strip: readonly string[] };
+
+/**
+ * The environment and target of one dependency's build: built here once, for the plan that runs it and for the
+ * cache key that names its result (lib/deps/key.ts), so the two cannot describe different builds.
+ */
+export function dependencyBuild(profile: Profile, table: RuleTable, inherit: DependencyInherit | undefined, toolchain: DependencyToolchain, cross: DependencyCross | undefined): Pick<DependencyBuildPlan, 'env' | 'cross'> {
+  const inherited = inheritedFlags(profile, table, inherit, dependencyArchivers(toolchain, table));
+  return {
+    env: { CC: toolchain.cc.join(' '), AR: inherited.ar.join(' '), ...(cross === undefined ? {} : { RANLIB: cross.ranlib.join(' '), STRIP: cross.strip.join(' ') }), CFLAGS: inherited.cflags.join(' '), LDFLAGS: inherited.ldflags.join(' ') },
+    ...(cross === undefined ? {} : { cross: { triple: cross.triple, cmakeProcessor: cross.cmakeProcessor, ...(cross.opensslTarget === undefined ? {} : { opensslTarget: cross.opensslTarget }) } }),
+  };
+}
+
 /** What a `pogogen dep-step` run needs; written to a JSON file that the dependency's edges take as input. */
 export interface DependencyBuildPlan {
   readonly name: string;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ruleTables, type RuleTable, type TemplateElement } from '../../rules/index.ts';
 import type { Graph, GraphTarget } from '../resolve/graph.ts';
 import { DiagnosticsError } from '../model/diagnostics.ts';
-import { dependencyArchivers, inheritedFlags, planDependency, type DependencyBuildPlan } from './deps.ts';
+import { dependencyBuild, planDependency, type DependencyCross } from './deps.ts';
 import { defaultInstallDirs, installManifest, testManifest, type InstallDirs } from './install.ts';
 import type { Arg, Edge, Rule, Steps } from './steps.ts';
 
@@ -39,7 +39,7 @@ export interface PlanOptions {
   /** A linker for the compiler's `-fuse-ld=` (`lld`, `mold`); absent: the compiler's default. */
   readonly linker?: string;
   /** Cross-compiling: what dependency builds need to target it (configure --host, OpenSSL and CMake names). */
-  readonly cross?: NonNullable<DependencyBuildPlan['cross']> & { readonly ranlib: readonly string[]; readonly strip: readonly string[] };
+  readonly cross?: DependencyCross;
   /** Physical memory, for sizing the LTO link pool. */
   readonly memoryBytes?: number;
   /** The profile name, passed to `pogogen test` by the test edge. */
@@ -254,7 +254,6 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
           aliases.push({ name: t.name, outputs: [...t.outputs] });
           break;
         }
-        const inherited = inheritedFlags(profile, table, t.dependency!.inherit, dependencyArchivers(opts.toolchain, table));
         const planned = planDependency(t, {
           root: graph.model.root,
           outDir: graph.outDir,
@@ -269,8 +268,8 @@ export function plan(graph: Graph, opts: PlanOptions): Steps {
             strip: r.recipe.source.strip ?? 1,
             ...(r.recipe.source.treeSha256 === undefined ? {} : { treeSha256: r.recipe.source.treeSha256 }),
             cacheEntry: d.cacheEntry,
-            env: { CC: opts.toolchain.cc.join(' '), AR: inherited.ar.join(' '), ...(opts.cross === undefined ? {} : { RANLIB: opts.cross.ranlib.join(' '), STRIP: opts.cross.strip.join(' ') }), CFLAGS: inherited.cflags.join(' '), LDFLAGS: inherited.ldflags.join(' ') },
-            ...(opts.cross === undefined ? {} : { cross: { triple: opts.cross.triple, cmakeProcessor: opts.cross.cmakeProcessor, ...(opts.cross.opensslTarget === undefined ? {} : { opensslTarget: opts.cross.opensslTarget }) } }),
+            // The same construction as the cache key's (lib/cli/main.ts keyOf).
+            ...dependencyBuild(profile, table, t.dependency!.inherit, opts.toolchain, opts.cross),
             jobs: opts.jobs ?? 2,
           },
         });

@@ -45,3 +45,18 @@ export function archive(outDir: string, top: string, files: Record<string, strin
   fs.rmSync(src, { recursive: true, force: true });
   return { file, sha256: createHash('sha256').update(fs.readFileSync(file)).digest('hex') };
 }
+
+/** A description with one make-built recipe `tiny` (tiny-1.0.tar.gz from `base`) and an `app` that links it. */
+export const tinyDescription = (base: string, sha256: string, name: string): string => `
+import { defineBuild, dependency, executable, recipe } from 'pogogen';
+const tiny = recipe({
+  name: 'tiny', version: '1.0',
+  source: { urls: ['${base}/tiny-1.0.tar.gz'], sha256: '${sha256}' },
+  build: { kind: 'make' },
+  provides: { staticLibs: ['tiny'] },
+});
+export default defineBuild({
+  project: { name: '${name}' },
+  targets: [dependency('tiny', { recipe: tiny }), executable('app', { sources: ['main.c'], deps: ['tiny'] })],
+});
+`;
