@@ -6,6 +6,7 @@ import type { DependencyInherit } from '../model/api.ts';
 import type { Profile } from '../model/profiles.ts';
 import type { RecipeInput } from '../model/schema.ts';
 import type { GraphTarget } from '../resolve/graph.ts';
+import type { Planning } from './context.ts';
 import type { Edge, Rule } from './steps.ts';
 
 /** The plain and LTO-aware archivers a dependency build may get: the toolchain's own when it names them. */
@@ -154,4 +155,45 @@ export function planDependency(t: GraphTarget, opts: { root: string; outDir: str
     step('install', `INSTALL ${label}`, finalOuts, [stamp('build')], { restat: true });
   }
   return { rules, edges, planFile: [planFile, `${JSON.stringify(plan, null, 2)}\n`] };
+}
+
+/**
+ * A dependency target's steps: nothing for a system or absent one, nor when out/ already holds its install for
+ * the key (its files are then inputs like sources); otherwise the chain of planDependency.
+ */
+export function planDependencyTarget(p: Planning, t: GraphTarget): void {
+  const d = p.opts.dependencies?.get(t.name);
+  const r = t.dependency!.resolution;
+  if (d === undefined || r.source !== 'source') {
+    p.aliases.push({ name: t.name, outputs: [] });
+    return;
+  }
+  if (d.installed === true) {
+    // Its files are inputs like sources: a restore edge would be new to ninja and run once to copy nothing.
+    p.aliases.push({ name: t.name, outputs: [...t.outputs] });
+    return;
+  }
+  const planned = planDependency(t, {
+    root: p.graph.model.root,
+    outDir: p.graph.outDir,
+    self: p.opts.self,
+    cached: d.cached,
+    plan: {
+      name: t.name,
+      version: r.recipe.version,
+      key: d.key,
+      build: r.recipe.build,
+      ...(d.archive === undefined ? {} : { archive: d.archive }),
+      strip: r.recipe.source.strip ?? 1,
+      ...(r.recipe.source.treeSha256 === undefined ? {} : { treeSha256: r.recipe.source.treeSha256 }),
+      cacheEntry: d.cacheEntry,
+      // The same construction as the cache key's (lib/cli/main.ts keyOf).
+      ...dependencyBuild(p.profile, p.table, t.dependency!.inherit, p.opts.toolchain, p.opts.cross),
+      jobs: p.opts.jobs ?? 2,
+    },
+  });
+  p.rules.push(...planned.rules);
+  p.edges.push(...planned.edges);
+  p.files.set(planned.planFile[0], planned.planFile[1]);
+  p.aliases.push({ name: t.name, outputs: [...t.outputs] });
 }

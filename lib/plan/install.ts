@@ -2,6 +2,7 @@
 // generation time and read by the install and test commands.
 import path from 'node:path';
 import type { Graph, GraphTarget, TestInfo } from '../resolve/graph.ts';
+import type { Planning } from './context.ts';
 
 /** GNU installation directories; relative ones are below prefix. */
 export interface InstallDirs {
@@ -124,4 +125,28 @@ export function testManifest(graph: Graph): TestManifest {
     tests.push({ name: t.name, program: x.program, args: x.args, env: x.env, cwd: x.cwd, timeout: x.timeout, suites: x.suites, shouldFail: x.shouldFail, exclusive: x.exclusive });
   }
   return { root: graph.model.root, outDir: graph.outDir, tests, needs: [...needs].sort() };
+}
+
+/**
+ * `ninja install`, `ninja test` and `ninja coverage`: always-run edges (their outputs never exist) in the console
+ * pool, after what they need; the manifests they read are written at generation time.
+ */
+export function planManifests(p: Planning): void {
+  const { graph, opts, rules, edges, files } = p;
+  const install = installManifest(graph, opts.installDirs ?? defaultInstallDirs);
+  const installFile = `${graph.outDir}/install.json`;
+  files.set(installFile, `${JSON.stringify(install, null, 2)}\n`);
+  rules.push({ name: 'pogogen_install', command: [...opts.self, 'install-files', installFile], description: 'INSTALL', pool: 'console' });
+  edges.push({ kind: 'action', rule: 'pogogen_install', target: 'install', outs: ['install'], ins: [], implicitIns: [installFile, ...install.needs], orderOnly: [], always: true });
+  const tests = testManifest(graph);
+  if (tests.tests.length === 0) return;
+  const testFile = `${graph.outDir}/tests.json`;
+  files.set(testFile, `${JSON.stringify(tests, null, 2)}\n`);
+  rules.push({ name: 'pogogen_test', command: [...opts.self, 'test', '--no-build', ...(opts.profileArgs ?? [])], description: 'TEST', pool: 'console' });
+  edges.push({ kind: 'action', rule: 'pogogen_test', target: 'test', outs: ['test'], ins: [], implicitIns: [testFile, ...tests.needs], orderOnly: [], always: true });
+  if (p.profile.coverage) {
+    // `ninja coverage`: the tests, then gcovr's text and HTML summary.
+    rules.push({ name: 'pogogen_coverage', command: [...opts.self, 'test', '--no-build', '--coverage', ...(opts.profileArgs ?? [])], description: 'COVERAGE', pool: 'console' });
+    edges.push({ kind: 'action', rule: 'pogogen_coverage', target: 'coverage', outs: ['coverage'], ins: [], implicitIns: [testFile, ...tests.needs], orderOnly: [], always: true });
+  }
 }
