@@ -340,7 +340,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   const files: [string, string | Iterable<string>][] = [...steps.files].sort(([a], [b]) => (a < b ? -1 : 1)).map(([f, text]) => [path.join(root, f), text]);
   if (lockText !== undefined) files.push([lockFile, lockText]);
   if (args.backend === 'make') {
-    const bad = checkMakePaths(steps);
+    const bad = checkMakePaths(steps, (name) => graph.targets.find((t) => t.name === name)?.where() ?? { file: 'build.pogo.ts' });
     if (bad.length > 0) throw new DiagnosticsError(bad);
     const mk = writeMake(steps);
     for (const [f, text] of [...mk.commandFiles].sort(([a], [b]) => (a < b ? -1 : 1))) files.push([path.join(root, f), text]);
