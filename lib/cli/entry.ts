@@ -19,7 +19,11 @@ if (answered) {
   // (zod, globbing, the writers) loads, which it does only when there is work to do.
   if (root !== undefined) (await import('../load/load.ts')).preload(path.join(root, 'build.pogo.ts'), { cacheDir: path.join(root, 'out', '.pogogen', 'load'), apiEntry });
   const { main } = await import('./main.ts');
-  process.exitCode = await main(argv, { version: POGOGEN_VERSION, apiEntry, self: [process.execPath, here] });
+  const code = await main(argv, { version: POGOGEN_VERSION, apiEntry, self: [process.execPath, here] });
+  process.exitCode = code;
+  // The description may have left a timer or a socket open (a setInterval, a Promise that never settles): it must
+  // not keep a finished pogogen running. Exit once what was written to stdout and stderr is flushed.
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }
 
 /**
