@@ -53,12 +53,13 @@ export class Guard {
   }
 
   /**
-   * The description's fault as a diagnostic: an Error with a frame in its files, or a thrown value that is no Error
-   * (pogogen throws only Errors). Any other Error is pogogen's own, reported as an internal error.
+   * The description's fault as a diagnostic: an Error with a frame in its files, or anything pogogen would never
+   * throw (a value that is no Error, an Error whose stack cannot be read as text). Any other Error is pogogen's
+   * own, reported as an internal error.
    */
   private error({ value, how }: Fault): unknown {
     const at = this.frameOf?.(value);
-    if (at === undefined && value instanceof Error) return value;
+    if (at === undefined && value instanceof Error && stackOf(value) !== undefined) return value;
     const file = at?.file ?? path.join(this.root, 'build.pogo.ts');
     const d: Diagnostic = {
       file: file.startsWith(`${this.root}/`) ? file.slice(this.root.length + 1) : file,
@@ -68,6 +69,16 @@ export class Guard {
       help: 'pogogen uses the value build.pogo.ts exports: do the work before exporting it, or catch the error there',
     };
     return new DiagnosticsError([d]);
+  }
+}
+
+/** An Error's stack, or undefined when reading it throws (V8 formats it on first access, calling user getters). */
+export function stackOf(err: Error): string | undefined {
+  try {
+    const stack: unknown = err.stack;
+    return typeof stack === 'string' ? stack : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { LoadError, loadDescription } from '../load/load.ts';
 import type { Platform } from '../model/api.ts';
-import { DiagnosticsError, formatDiagnostic, type Diagnostic } from '../model/diagnostics.ts';
+import { DiagnosticsError, formatDiagnostic, thrownText, type Diagnostic } from '../model/diagnostics.ts';
 import { placeText, validate } from '../model/validate.ts';
 import { resolve } from '../resolve/resolve.ts';
 import { listDirs } from '../resolve/files.ts';
@@ -18,7 +18,7 @@ import { insightCommands, parseArgs, splitWords, usage, UsageError, type CliArgs
 import { probeCompiler, ProbeError, which } from './probe.ts';
 import { chooseNinja, describeNinja, effectOf, logProblem, logStamp, noteRun } from './ninja.ts';
 import { holds, writeIfChanged, writeTouch } from './write.ts';
-import { Guard, loadTimeout } from './guard.ts';
+import { Guard, loadTimeout, stackOf } from './guard.ts';
 import { checkOwned, refusals, rememberWritten } from './owned.ts';
 import os from 'node:os';
 import { ruleTables } from '../../rules/index.ts';
@@ -93,8 +93,9 @@ export async function main(argv: readonly string[], rt: Runtime, io: Io = stdio)
       io.err(`pogogen: error: ${err.message}\n  help: set CC to a gcc or clang compiler, e.g. CC=gcc\n`);
       return 1;
     }
-    if (args.debug) io.err(`${(err as Error).stack ?? String(err)}\n`);
-    else io.err(`pogogen: internal error: ${(err as Error).message ?? String(err)}\n  (run with --debug for a stack trace)\n`);
+    // thrownText, not err.message: what ends here may come from user code, with a `message` getter that throws.
+    if (args.debug) io.err(`${(err instanceof Error ? stackOf(err) : undefined) ?? thrownText(err)}\n`);
+    else io.err(`pogogen: internal error: ${thrownText(err)}\n  (run with --debug for a stack trace)\n`);
     return 1;
   } finally {
     guard.stop();

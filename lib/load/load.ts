@@ -130,12 +130,15 @@ export async function loadDescription(file: string, opts: Options): Promise<Load
   const bundlePath = path.join(cacheDir, manifest.bundle);
   const frameOf = framesIn(manifest.files, bundlePath, () => sourceMap(entry, opts.apiEntry, bundlePath, manifest.bundleSha256));
   opts.onRun?.(frameOf);
-  const value = await within(evaluate(bundlePath, entry, frameOf), opts.timeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS, entry);
+  const { value } = await within(evaluate(bundlePath, entry, frameOf), opts.timeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS, entry);
   return { value, files: manifest.files, cached: hit, frameOf };
 }
 
-/** Imports the bundle and returns its default export, which must be the description itself, not a Promise of it. */
-async function evaluate(bundlePath: string, entry: string, frameOf: FrameOf): Promise<unknown> {
+/**
+ * Imports the bundle and returns its default export, which must be the description itself, not a Promise of it.
+ * Wrapped in an object: a Promise resolved with the value itself would read its `then`, which a Proxy may trap.
+ */
+async function evaluate(bundlePath: string, entry: string, frameOf: FrameOf): Promise<{ value: unknown }> {
   const name = path.basename(entry);
   let mod: Record<string, unknown>;
   try {
@@ -145,7 +148,14 @@ async function evaluate(bundlePath: string, entry: string, frameOf: FrameOf): Pr
   }
   const value = mod.default;
   if (value === undefined) throw new LoadError(`${name} has no default export: it must \`export default defineBuild({...})\``, entry);
-  if (!isThenable(value)) return value;
+  // A Proxy's `then` trap may throw: that value is validation's to report, as a description that cannot be read.
+  let thenable: boolean;
+  try {
+    thenable = isThenable(value);
+  } catch {
+    thenable = false;
+  }
+  if (!thenable) return { value };
   // Awaited only to report what it rejected with, and where: a description is a value, and top-level await is
   // where its asynchronous work belongs.
   try {

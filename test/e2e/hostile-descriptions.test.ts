@@ -44,6 +44,7 @@ const cases: Case[] = [
   // The default export is a Promise.
   { name: 'default export is a rejected Promise', again: true, body: "export default Promise.reject(new Error('default rejected')); // <-\n", message: /the default export of build\.pogo\.ts is a Promise, which rejected: default rejected/ },
   { name: 'default export is a Promise of a description', body: "export default Promise.resolve({ project: { name: 'app' }, targets: [] });\n", message: /the default export of build\.pogo\.ts is a Promise: it must be the description itself/ },
+  { name: 'default export is a Proxy whose traps throw', body: "export default new Proxy({}, { get() { throw new Error('trap'); } });\n", message: /the description could not be read: trap/ },
   { name: 'default export is a Promise that never settles', body: 'export default new Promise(() => setInterval(() => {}, 1000));\n', env: timeout, message: /build\.pogo\.ts did not finish loading within 1 s[^]*POGOGEN_LOAD_TIMEOUT/ },
   { name: 'top-level await that never settles', again: true, body: `await new Promise(() => setInterval(() => {}, 1000));\n${good}`, env: timeout, message: /build\.pogo\.ts did not finish loading within 1 s/ },
   { name: 'top-level await on a Promise nothing keeps alive', body: `await new Promise(() => {});\n${good}`, env: timeout, message: /build\.pogo\.ts did not finish loading within 1 s/ },
@@ -53,6 +54,9 @@ const cases: Case[] = [
   { name: 'a timer set by the targets function throws', again: true, body: targetsFn("setTimeout(() => { throw new Error('from targets'); }, 0); // <-\n    return [executable('app', { sources: ['main.c'] })];").replace('targets: () => { // <-', 'targets: () => {'), message: /threw outside any call of pogogen's \(from a timer or a callback\): from targets/ },
   { name: 'the targets function leaves a rejected Promise', again: true, body: targetsFn("void Promise.reject(new Error('dropped')); // <-\n    return [executable('app', { sources: ['main.c'] })];").replace('targets: () => { // <-', 'targets: () => {'), message: /rejected and nothing handled it: dropped/ },
   { name: 'a floating rejection with a string', body: `Promise.reject('plain string');\n${good}`, message: /rejected and nothing handled it: plain string/ },
+  { name: 'a microtask throws', body: `queueMicrotask(() => {\n  throw new Error('in a microtask'); // <-\n});\n${good}`, message: /threw outside any call of pogogen's \(from a timer or a callback\): in a microtask/ },
+  { name: 'a timer throws an Error whose message getter throws', body: `setTimeout(() => {\n  throw Object.defineProperty(new Error('x'), 'message', { get() { throw new Error('y'); } });\n}, 0);\n${good}`, message: /threw outside any call of pogogen's \(from a timer or a callback\): an exception whose message could not be read/ },
+  { name: 'a floating rejection with an Error whose stack is no text', body: `Promise.reject(Object.assign(new Error('odd stack'), { stack: 42 }));\n${good}`, message: /rejected and nothing handled it: odd stack/ },
   { name: 'a timer throws an object without a prototype', body: `setTimeout(() => {\n  throw Object.create(null);\n}, 0);\n${good}`, message: /threw outside any call of pogogen's \(from a timer or a callback\): \{\}/ },
   // Odd thrown values while loading.
   { name: 'throws an object without a prototype', again: true, body: 'throw Object.create(null);\n', message: thrownWhileLoading('\\{\\}') },
