@@ -98,8 +98,11 @@ export function validate(value: unknown, opts: ValidateOptions): Model {
   } catch (err) {
     // The description is user code: a getter that throws, a cyclic or exotic value must end as a diagnostic.
     if (err instanceof DiagnosticsError) throw err;
-    const file = opts.src.main.startsWith(opts.root + '/') ? opts.src.main.slice(opts.root.length + 1) : opts.src.main;
-    throw new DiagnosticsError([{ file, path: '', message: `the description could not be read: ${thrownText(err)}` }]);
+    // At the getter or trap that threw, when its stack leads into the description.
+    const loc = frameIn(err, opts.src);
+    const file = loc?.file ?? opts.src.main;
+    const at = loc === undefined ? {} : { line: loc.line, ...(loc.column === undefined ? {} : { column: loc.column }) };
+    throw new DiagnosticsError([{ file: file.startsWith(opts.root + '/') ? file.slice(opts.root.length + 1) : file, ...at, path: '', message: `the description could not be read: ${thrownText(err)}` }]);
   }
 }
 

@@ -44,7 +44,7 @@ const cases: Case[] = [
   // The default export is a Promise.
   { name: 'default export is a rejected Promise', again: true, body: "export default Promise.reject(new Error('default rejected')); // <-\n", message: /the default export of build\.pogo\.ts is a Promise, which rejected: default rejected/ },
   { name: 'default export is a Promise of a description', body: "export default Promise.resolve({ project: { name: 'app' }, targets: [] });\n", message: /the default export of build\.pogo\.ts is a Promise: it must be the description itself/ },
-  { name: 'default export is a Proxy whose traps throw', body: "export default new Proxy({}, { get() { throw new Error('trap'); } });\n", message: /the description could not be read: trap/ },
+  { name: 'default export is a Proxy whose traps throw', body: "export default new Proxy({}, { get() { throw new Error('trap'); } }); // <-\n", message: /the description could not be read: trap/ },
   { name: 'default export is a Promise that never settles', body: 'export default new Promise(() => setInterval(() => {}, 1000));\n', env: timeout, message: /build\.pogo\.ts did not finish loading within 1 s[^]*POGOGEN_LOAD_TIMEOUT/ },
   { name: 'top-level await that never settles', again: true, body: `await new Promise(() => setInterval(() => {}, 1000));\n${good}`, env: timeout, message: /build\.pogo\.ts did not finish loading within 1 s/ },
   { name: 'top-level await on a Promise nothing keeps alive', body: `await new Promise(() => {});\n${good}`, env: timeout, message: /build\.pogo\.ts did not finish loading within 1 s/ },
@@ -68,6 +68,8 @@ const cases: Case[] = [
   // (Its stack cannot be read either: V8 formats it, message included, on first access. So no line.)
   { name: 'throws an Error whose message getter throws', body: "const e = new Error('x');\nObject.defineProperty(e, 'message', { get() { throw new Error('y'); } });\nthrow e;\n", message: thrownWhileLoading('an exception whose message could not be read') },
   // Odd thrown values from the targets function: at `targets` when they have no stack.
+  { name: 'a targets getter throws', body: "export default defineBuild({\n  project: { name: 'app' },\n  get targets() {\n    throw new Error('getter'); // <-\n  },\n});\n", message: /the description could not be read: getter/ },
+  { name: 'targets returns a thenable whose then throws', body: targetsFn("return { get then() { throw new Error('then'); } }; // <-").replace('targets: () => { // <-', 'targets: () => {'), message: /the description could not be read: then/ },
   { name: 'targets throws an object without a prototype', again: true, body: targetsFn('throw Object.create(null);'), message: /targets: the targets function threw: \{\}/ },
   { name: 'targets throws a string', body: targetsFn("throw 'nope';"), message: /targets: the targets function threw: nope/ },
   { name: 'targets throws undefined', body: targetsFn('throw undefined;'), message: /targets: the targets function threw: undefined/ },
