@@ -25,13 +25,18 @@ if (answered) {
   if (root !== undefined && parses(argv)) (await import('../load/load.ts')).preload(path.join(root, 'build.pogo.ts'), { cacheDir: path.join(root, 'out', '.pogogen', 'load'), apiEntry });
   // `pogogen build` with nothing to generate runs ninja without loading the pipeline (lib/cli/build.ts).
   const buildNow = root === undefined && argv.includes('build') ? (await import('./build.ts')).buildOnly(argv) : undefined;
+  let code: number;
   if (buildNow !== undefined) {
     const { build } = await import('./build.ts');
-    process.exitCode = await build(buildNow.args, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }, buildNow.root, undefined);
+    code = await build(buildNow.args, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }, buildNow.root, undefined);
   } else {
     const { main } = await import('./main.ts');
-    process.exitCode = await main(argv, { version: POGOGEN_VERSION, apiEntry, self: [process.execPath, here] });
+    code = await main(argv, { version: POGOGEN_VERSION, apiEntry, self: [process.execPath, here] });
   }
+  process.exitCode = code;
+  // The description may have left a timer or a socket open (a setInterval, a Promise that never settles): it must
+  // not keep a finished pogogen running. Exit once what was written to stdout and stderr is flushed.
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }
 
 /**

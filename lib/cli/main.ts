@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { LoadError, loadDescription } from '../load/load.ts';
 import type { Platform } from '../model/api.ts';
-import { DiagnosticsError, formatDiagnostic, type Diagnostic } from '../model/diagnostics.ts';
+import { DiagnosticsError, formatDiagnostic, thrownText, type Diagnostic } from '../model/diagnostics.ts';
 import { placeText, validate } from '../model/validate.ts';
 import { resolve } from '../resolve/resolve.ts';
 import { listDirs } from '../resolve/files.ts';
@@ -17,6 +17,7 @@ import { helpText, insightCommands, parseArgs, splitWords, UsageError, type CliA
 import { probeCompiler, ProbeError, which } from './probe.ts';
 import { holds, writeIfChanged, writeTouch } from './write.ts';
 import { build, lastGeneration, outputPaths } from './build.ts';
+import { Guard, loadTimeout, stackOf } from './guard.ts';
 import { checkOwned, refusals, rememberWritten } from './owned.ts';
 import os from 'node:os';
 import { ruleTables } from '../../rules/index.ts';
@@ -45,6 +46,8 @@ export interface Runtime {
 
 /** The command line as given, for the fast-path record. */
 let rawArgv: readonly string[] = [];
+/** Catches what the description raises outside any call (one per process, like the handlers it installs). */
+let guard: Guard;
 
 const stdio: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
 // `pogogen desc app | head`: a closed pipe ends the output quietly, as for any Unix tool.
@@ -72,8 +75,10 @@ export async function main(argv: readonly string[], rt: Runtime, io: Io = stdio)
     io.out(`pogogen ${rt.version}\n`);
     return 0;
   }
+  // Whatever the description raises where no call can catch it ends the run here, as a diagnostic.
+  guard = new Guard(path.resolve(args.dir));
   try {
-    return await run(args, rt, io);
+    return await Promise.race([run(args, rt, io), guard.raised]);
   } catch (err) {
     if (err instanceof DiagnosticsError) {
       printDiagnostics(err.diagnostics, io);
@@ -87,9 +92,12 @@ export async function main(argv: readonly string[], rt: Runtime, io: Io = stdio)
       io.err(`pogogen: error: ${err.message}\n  help: set CC to a gcc or clang compiler, e.g. CC=gcc\n`);
       return 1;
     }
-    if (args.debug) io.err(`${(err as Error).stack ?? String(err)}\n`);
-    else io.err(`pogogen: internal error: ${(err as Error).message ?? String(err)}\n  (run with --debug for a stack trace)\n`);
+    // thrownText, not err.message: what ends here may come from user code, with a `message` getter that throws.
+    if (args.debug) io.err(`${(err instanceof Error ? stackOf(err) : undefined) ?? thrownText(err)}\n`);
+    else io.err(`pogogen: internal error: ${thrownText(err)}\n  (run with --debug for a stack trace)\n`);
     return 1;
+  } finally {
+    guard.stop();
   }
 }
 
@@ -101,7 +109,7 @@ function printDiagnostics(diags: readonly Diagnostic[], io: Io): void {
 function loadDiagnostic(err: LoadError, root: string): Diagnostic {
   const file = err.file.startsWith(root + '/') ? err.file.slice(root.length + 1) : err.file;
   const caret = err.lineText !== undefined && err.column !== undefined ? `\n    ${err.lineText}\n    ${' '.repeat(Math.max(0, err.column - 1))}^` : '';
-  return { file, ...(err.line === undefined ? {} : { line: err.line }), ...(err.column === undefined ? {} : { column: err.column }), path: '', message: `${err.message}${caret}` };
+  return { file, ...(err.line === undefined ? {} : { line: err.line }), ...(err.column === undefined ? {} : { column: err.column }), path: '', message: `${err.message}${caret}`, ...(err.help === undefined ? {} : { help: err.help }) };
 }
 
 async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
@@ -181,7 +189,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   // CC wins (a wrapper, another version); otherwise the cross toolchain's compiler, else cc.
   const cc = ccEnv !== undefined && ccEnv.trim() !== '' ? splitWords(ccEnv) : cross !== undefined ? [...cross.cc] : ['cc'];
   // esbuild (when the description changed) runs while the compiler is probed: two processes, two cores.
-  const loading = loadDescription(file, { cacheDir: path.join(stateDir, 'load'), apiEntry: rt.apiEntry });
+  const loading = loadDescription(file, { cacheDir: path.join(stateDir, 'load'), apiEntry: rt.apiEntry, timeoutMs: loadTimeout(process.env), onRun: (frameOf) => guard.watch(frameOf) });
   loading.catch(() => {}); // awaited below, after the probe, whose error comes first
   const toolchain = probeCompiler(cc, path.join(defaultCacheDir(), 'toolchains'), log);
   log(`compiler: ${toolchain.family} ${toolchain.version} (${toolchain.cc.join(' ')})`);
@@ -346,7 +354,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   const files: [string, string | Iterable<string>][] = [...steps.files].sort(([a], [b]) => (a < b ? -1 : 1)).map(([f, text]) => [path.join(root, f), text]);
   if (lockText !== undefined) files.push([lockFile, lockText]);
   if (args.backend === 'make') {
-    const bad = checkMakePaths(steps);
+    const bad = checkMakePaths(steps, (name) => graph.targets.find((t) => t.name === name)?.where() ?? { file: 'build.pogo.ts' });
     if (bad.length > 0) throw new DiagnosticsError(bad);
     const mk = writeMake(steps);
     for (const [f, text] of [...mk.commandFiles].sort(([a], [b]) => (a < b ? -1 : 1))) files.push([path.join(root, f), text]);
@@ -368,6 +376,9 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   files.push([path.join(stateDir, 'last-generation.json'), `${JSON.stringify(lastGeneration)}\n`]);
   if (failed.size > 0) files.push([failuresFile, formatFailures(failed)]);
   else fs.rmSync(failuresFile, { force: true });
+  // What the description scheduled (a timer's throw, a Promise rejected in its targets function) has happened by
+  // now, and nothing can happen between this check and the last file written.
+  await guard.settle();
   const written = files.filter(([f, text]) => writeIfChanged(f, text)).map(([f]) => relTo(root, f));
   rememberWritten(root, [compdb]);
   if (args.backend === 'make') {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runEsbuild, runEsbuildSync, type EsbuildError, type InputGraph } from './esbuild.ts';
 import { decodeMappings, originalPosition } from './sourcemap.ts';
+import { isThenable, thrownText } from '../model/diagnostics.ts';
 
 export interface Loaded {
   /** The description's default export. */
@@ -36,6 +37,7 @@ export class LoadError extends Error {
     public readonly line?: number,
     public readonly column?: number,
     public readonly lineText?: string,
+    public readonly help?: string,
   ) {
     super(message);
     this.name = 'LoadError';
@@ -64,7 +66,16 @@ interface Options {
   readonly cacheDir: string;
   /** Absolute path of the module that `import ... from 'pogogen'` means. */
   readonly apiEntry: string;
+  /** How long the description may take to evaluate (its import, and its top-level awaits); 60 s by default. */
+  readonly timeoutMs?: number;
+  /**
+   * Called with the frame mapper just before the description runs, so that whoever catches what it raises
+   * outside any call (a timer's throw, a rejected Promise nobody handles) can place it in the original files.
+   */
+  readonly onRun?: (frameOf: FrameOf) => void;
 }
+
+export const DEFAULT_LOAD_TIMEOUT_MS = 60_000;
 
 const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
 
@@ -118,17 +129,70 @@ export async function loadDescription(file: string, opts: Options): Promise<Load
   const { entry, cacheDir, manifest, hit } = await (pending ?? bundleOf(file, opts));
   const bundlePath = path.join(cacheDir, manifest.bundle);
   const frameOf = framesIn(manifest.files, bundlePath, () => sourceMap(entry, opts.apiEntry, bundlePath, manifest.bundleSha256));
+  opts.onRun?.(frameOf);
+  const { value } = await within(evaluate(bundlePath, entry, frameOf), opts.timeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS, entry);
+  return { value, files: manifest.files, cached: hit, frameOf };
+}
 
+/**
+ * Imports the bundle and returns its default export, which must be the description itself, not a Promise of it.
+ * Wrapped in an object: a Promise resolved with the value itself would read its `then`, which a Proxy may trap.
+ */
+async function evaluate(bundlePath: string, entry: string, frameOf: FrameOf): Promise<{ value: unknown }> {
+  const name = path.basename(entry);
   let mod: Record<string, unknown>;
   try {
     mod = (await import(pathToFileURL(bundlePath).href)) as Record<string, unknown>;
   } catch (err) {
-    const at = frameOf(err);
-    const message = `${path.basename(file)} threw while loading: ${err instanceof Error ? err.message : String(err)}`;
-    throw at === undefined ? new LoadError(message, entry) : new LoadError(message, at.file, at.line, at.column, lineOf(at.file, at.line));
+    throw thrownError(`${name} threw while loading`, err, entry, frameOf);
   }
-  if (mod.default === undefined) throw new LoadError(`${path.basename(file)} has no default export: it must \`export default defineBuild({...})\``, entry);
-  return { value: mod.default, files: manifest.files, cached: hit, frameOf };
+  const value = mod.default;
+  if (value === undefined) throw new LoadError(`${name} has no default export: it must \`export default defineBuild({...})\``, entry);
+  // A Proxy's `then` trap may throw: that value is validation's to report, as a description that cannot be read.
+  let thenable: boolean;
+  try {
+    thenable = isThenable(value);
+  } catch {
+    thenable = false;
+  }
+  if (!thenable) return { value };
+  // Awaited only to report what it rejected with, and where: a description is a value, and top-level await is
+  // where its asynchronous work belongs.
+  try {
+    await value;
+  } catch (err) {
+    throw thrownError(`the default export of ${name} is a Promise, which rejected`, err, entry, frameOf);
+  }
+  throw new LoadError(`the default export of ${name} is a Promise: it must be the description itself`, entry, undefined, undefined, undefined, `await what it needs at the top level of ${name}, then \`export default defineBuild({...})\``);
+}
+
+/** What user code threw, as a LoadError at the first of its frames in the description's files. */
+function thrownError(what: string, err: unknown, entry: string, frameOf: FrameOf): LoadError {
+  const at = frameOf(err);
+  const message = `${what}: ${thrownText(err)}`;
+  return at === undefined ? new LoadError(message, entry) : new LoadError(message, at.file, at.line, at.column, lineOf(at.file, at.line));
+}
+
+/**
+ * `evaluation`, or a LoadError once `ms` have passed: a description that awaits something that never settles
+ * (a Promise nothing resolves, kept alive by a timer) must not hang the generation. The timer is cleared after,
+ * so it keeps no finished process alive.
+ */
+async function within<T>(evaluation: Promise<T>, ms: number, entry: string): Promise<T> {
+  // Still running when the deadline passes: its later failure is no one's to report.
+  evaluation.catch(() => {});
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const name = path.basename(entry);
+      reject(new LoadError(`${name} did not finish loading within ${ms / 1000} s`, entry, undefined, undefined, undefined, `something it awaits never settles; POGOGEN_LOAD_TIMEOUT=<seconds> sets the limit`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([evaluation, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A bundle's source map, decoded: original file of each source index, and the segments of each bundle line. */

@@ -82,3 +82,30 @@ export function repr(v: unknown): string {
     return Object.prototype.toString.call(v);
   }
 }
+
+/**
+ * What user code threw, as text, whatever it threw: a string, a Symbol, an object without a prototype, or an
+ * Error whose `message` getter throws itself. Control characters other than newline and tab are escaped.
+ */
+export function thrownText(err: unknown): string {
+  let text: string;
+  try {
+    text = typeof err === 'string' ? err : err instanceof Error ? String(err.message) : repr(err);
+  } catch {
+    text = 'an exception whose message could not be read';
+  }
+  return text.replace(/[\0-\x08\x0b-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** A Promise, or anything `await` would treat as one (user code may return either where a value was expected). */
+export function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as { then?: unknown }).then === 'function';
+}
+
+/**
+ * A user string inside a message: JSON-quoted, so a newline, CR, NUL or escape sequence in a name cannot break
+ * the one-paragraph format or reach the terminal raw, and clipped, so a 100 kB name is not a 100 kB line.
+ */
+export function quote(s: string): string {
+  return JSON.stringify(s.length > 200 ? `${s.slice(0, 197)}...` : s);
+}

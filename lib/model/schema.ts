@@ -3,11 +3,37 @@
 // every generation (the classic namespace drags in every locale: ~750 kB, ~80 ms of start-up).
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import { quote } from './diagnostics.ts';
 
 z.config(en());
 
-const str = z.string();
+// Strings end up in line-based files (build.ninja, the Makefile, .pc files) and in command lines: none of them can
+// hold a NUL, and a newline or CR ends a ninja or make line whatever the quoting (ninja has no escape for one). So
+// every string is checked here, where the field path is known, rather than written into a build file that ninja
+// then cannot read. `text` is for the few strings that reach only JSON manifests and argv arrays (a test's
+// arguments and environment, an option's description), where a newline is an ordinary character.
+const lineBreak = /[\0\n\r]/;
+const breakName = (s: string): string => (s.includes('\0') ? 'a NUL character' : s.includes('\n') ? 'a newline' : 'a carriage return');
+const str = z.string().check(z.refine((s) => !lineBreak.test(s), { error: (iss) => `${quote(String(iss.input))} contains ${breakName(String(iss.input))}, which a build file cannot hold` }));
+const text = z.string().check(z.refine((s) => !s.includes('\0'), { error: (iss) => `${quote(String(iss.input))} contains a NUL character, which no file or command line can hold` }));
 const strList = z.array(str);
+const textList = z.array(text);
+
+/**
+ * The file name an executable or library is written under (out/<profile>/bin/<output>, lib/lib<output>.a): it
+ * must name a file below that directory, not the directory itself or a place outside it.
+ */
+const outputName = str.check(
+  z.refine((s) => s !== '' && !s.endsWith('/') && !s.startsWith('/') && !s.split('/').some((seg) => seg === '.' || seg === '..'), {
+    error: 'an output must be a file name such as "app" (not empty, ".", "..", absolute, or ending in "/")',
+  }),
+);
+/** An action's output, relative to out/<profile>/gen/: a file there, not the directory itself. */
+const actionOutput = str.check(
+  z.refine((s) => s !== '' && !s.endsWith('/') && !s.split('/').every((seg) => seg === '.' || seg === ''), {
+    error: 'an output must name a file under out/<profile>/gen/ (not empty, "." or ending in "/")',
+  }),
+);
 const defines = z.union([strList, z.record(str, z.union([str, z.number(), z.boolean()]))]);
 
 const settingsShape = {
@@ -20,13 +46,14 @@ const settingsShape = {
 export const settingsSchema = z.strictObject(settingsShape);
 
 // A dependency is a name or a target object; the object itself is validated where it is declared.
-const depRef = z.union([str, z.looseObject({ name: str, kind: str })], {
+// Plain strings: a bad name is reported where that target is declared, or as an unknown dependency.
+const depRef = z.union([z.string(), z.looseObject({ name: z.string(), kind: z.string() })], {
   error: 'expected a target name (string) or a target object',
 });
 
 const common = {
   ...settingsShape,
-  name: z.string().check(z.minLength(1, 'a target name cannot be empty')),
+  name: str.check(z.minLength(1, 'a target name cannot be empty')),
   deps: z.optional(z.array(depRef)),
   publicDeps: z.optional(z.array(depRef)),
   public: z.optional(settingsSchema),
@@ -39,12 +66,12 @@ const libraryInstall = {
   pkgConfig: z.optional(z.strictObject({ name: z.optional(str), description: z.optional(str), requires: z.optional(strList) })),
 };
 
-const hex64 = z.string().check(z.regex(/^[0-9a-f]{64}$/, 'expected a sha256 as 64 lower-case hex digits'));
+const hex64 = str.check(z.regex(/^[0-9a-f]{64}$/, 'expected a sha256 as 64 lower-case hex digits'));
 export const recipeSchema = z.strictObject({
-  name: z.string().check(z.regex(/^[A-Za-z0-9_.+-]+$/, 'recipe names are letters, digits, _ . + -')),
-  version: z.string().check(z.minLength(1)),
+  name: str.check(z.regex(/^[A-Za-z0-9_.+-]+$/, 'recipe names are letters, digits, _ . + -')),
+  version: str.check(z.minLength(1)),
   source: z.strictObject({
-    urls: z.array(z.string().check(z.regex(/^(https?|file):\/\//, 'expected an http(s):// or file:// URL'))).check(z.minLength(1, 'a source needs at least one URL')),
+    urls: z.array(str.check(z.regex(/^(https?|file):\/\//, 'expected an http(s):// or file:// URL'))).check(z.minLength(1, 'a source needs at least one URL')),
     sha256: hex64,
     treeSha256: z.optional(hex64),
     strip: z.optional(z.int().check(z.minimum(0))),
@@ -89,35 +116,35 @@ export const targetSchema = z.discriminatedUnion(
     z.strictObject({
       ...compiled,
       kind: z.literal('executable'),
-      output: z.optional(str),
-      pgo: z.optional(z.strictObject({ training: z.array(z.strictObject({ args: z.optional(strList), env: z.optional(z.record(str, str)) })).check(z.minLength(1, 'PGO needs at least one training run')) })),
+      output: z.optional(outputName),
+      pgo: z.optional(z.strictObject({ training: z.array(z.strictObject({ args: z.optional(textList), env: z.optional(z.record(str, text)) })).check(z.minLength(1, 'PGO needs at least one training run')) })),
     }),
-    z.strictObject({ ...compiled, ...libraryInstall, kind: z.literal('static_library'), output: z.optional(str), pic: z.optional(z.boolean()) }),
+    z.strictObject({ ...compiled, ...libraryInstall, kind: z.literal('static_library'), output: z.optional(outputName), pic: z.optional(z.boolean()) }),
     z.strictObject({
       ...compiled,
       ...libraryInstall,
       kind: z.literal('shared_library'),
-      output: z.optional(str),
-      version: z.optional(z.string().check(z.regex(/^\d+(\.\d+){0,2}$/, 'expected a version like "1", "1.2" or "1.2.3"'))),
+      output: z.optional(outputName),
+      version: z.optional(str.check(z.regex(/^\d+(\.\d+){0,2}$/, 'expected a version like "1", "1.2" or "1.2.3"'))),
       soname: z.optional(str),
     }),
     z.strictObject({ ...compiled, kind: z.literal('object_set') }),
     z.strictObject({
       kind: z.literal('action'),
-      name: z.string().check(z.minLength(1, 'a target name cannot be empty')),
+      name: str.check(z.minLength(1, 'a target name cannot be empty')),
       command: z.array(str).check(z.minLength(1, 'an action needs a command')),
       inputs: z.optional(strList),
-      outputs: z.array(str).check(z.minLength(1, 'an action needs at least one output')),
+      outputs: z.array(actionOutput).check(z.minLength(1, 'an action needs at least one output')),
       deps: z.optional(z.array(depRef)),
       description: z.optional(str),
       default: z.optional(z.boolean()),
     }),
     z.strictObject({
       kind: z.literal('test'),
-      name: z.string().check(z.minLength(1, 'a target name cannot be empty')),
+      name: str.check(z.minLength(1, 'a target name cannot be empty')),
       program: depRef,
-      args: z.optional(strList),
-      env: z.optional(z.record(str, str)),
+      args: z.optional(textList),
+      env: z.optional(z.record(str, text)),
       cwd: z.optional(str),
       timeout: z.optional(z.number().check(z.positive())),
       suites: z.optional(strList),
@@ -128,7 +155,7 @@ export const targetSchema = z.discriminatedUnion(
     }),
     z.strictObject({
       kind: z.literal('dependency'),
-      name: z.string().check(z.minLength(1, 'a target name cannot be empty')),
+      name: str.check(z.minLength(1, 'a target name cannot be empty')),
       recipe: z.optional(recipeSchema),
       pkgConfig: z.optional(str),
       prefer: z.optional(z.enum(['system', 'source'])),
@@ -160,18 +187,18 @@ export const profileSchema = z.strictObject({
   splitDebug: z.optional(z.boolean()),
   reproducible: z.optional(z.boolean()),
   pgo: z.optional(z.boolean()),
-  march: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.+-]+$/, 'expected a CPU name such as "native" or "x86-64-v3"'))),
-  mtune: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.+-]+$/, 'expected a CPU name such as "generic"'))),
+  march: z.optional(str.check(z.regex(/^[A-Za-z0-9_.+-]+$/, 'expected a CPU name such as "native" or "x86-64-v3"'))),
+  mtune: z.optional(str.check(z.regex(/^[A-Za-z0-9_.+-]+$/, 'expected a CPU name such as "generic"'))),
   coverage: z.optional(z.boolean()),
 });
 
-const description = z.optional(str);
+const description = z.optional(text);
 export const optionSchema = z.discriminatedUnion(
   'type',
   [
     z.strictObject({ type: z.literal('bool'), default: z.boolean(), description }),
-    z.strictObject({ type: z.literal('string'), default: str, description }),
-    z.strictObject({ type: z.literal('enum'), values: z.array(str).check(z.minLength(1)), default: str, description }),
+    z.strictObject({ type: z.literal('string'), default: text, description }),
+    z.strictObject({ type: z.literal('enum'), values: z.array(text).check(z.minLength(1)), default: text, description }),
     z.strictObject({ type: z.literal('feature'), default: z.enum(['auto', 'enabled', 'disabled']), description }),
   ],
   { error: 'expected an option declared with option.bool/string/enum/feature' },
@@ -179,9 +206,9 @@ export const optionSchema = z.discriminatedUnion(
 
 const identifier = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 export const buildSchema = z.strictObject({
-  project: z.strictObject({ name: z.string().check(z.minLength(1)), version: z.optional(str) }),
-  options: z.optional(z.record(z.string().check(z.regex(identifier, 'option names are letters, digits, _ . -')), optionSchema)),
-  profiles: z.optional(z.record(z.string().check(z.regex(identifier, 'profile names are letters, digits, _ . -')), profileSchema)),
+  project: z.strictObject({ name: str.check(z.minLength(1)), version: z.optional(str) }),
+  options: z.optional(z.record(str.check(z.regex(identifier, 'option names are letters, digits, _ . -')), optionSchema)),
+  profiles: z.optional(z.record(str.check(z.regex(identifier, 'profile names are letters, digits, _ . -')), profileSchema)),
   settings: z.optional(settingsSchema),
   install: z.optional(z.array(z.strictObject({ files: strList, dir: str, mode: z.optional(z.int().check(z.minimum(0), z.maximum(0o7777))) }))),
   targets: z.union([z.array(z.unknown()), z.custom<(...args: unknown[]) => unknown>((v) => typeof v === 'function')], {

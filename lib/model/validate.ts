@@ -2,7 +2,9 @@
 // description's function returns; every problem becomes a Diagnostic, all are reported together.
 import type { $ZodIssue } from 'zod/v4/core';
 import type { CompilerFamily, Platform } from './api.ts';
-import { closest, DiagnosticsError, fieldPath, repr, type Diagnostic } from './diagnostics.ts';
+import { closest, DiagnosticsError, fieldPath, isThenable, quote, repr, thrownText, type Diagnostic } from './diagnostics.ts';
+
+export { quote };
 import { frameIn, locate, type SourceTexts } from './locate.ts';
 import { mergeProfile, normalizeDefines, profileAliases, builtinProfiles, type Profile } from './profiles.ts';
 import { buildSchema, targetSchema, type OptionInput, type SettingsInput, type TargetInput } from './schema.ts';
@@ -80,28 +82,6 @@ function choices(values: readonly string[]): string {
 /** Diagnostics from the schema beyond this many are counted, not listed. */
 export const MAX_DIAGNOSTICS = 50;
 
-/**
- * A user string inside a message: JSON-quoted, so a newline, CR, NUL or escape sequence in a name cannot break
- * the one-paragraph format or reach the terminal raw, and clipped, so a 100 kB name is not a 100 kB line.
- */
-export function quote(s: string): string {
-  return JSON.stringify(s.length > 200 ? `${s.slice(0, 197)}...` : s);
-}
-
-/**
- * What user code threw, as text, whatever it threw: a string, a Symbol, an object without a prototype, or an
- * Error whose `message` getter throws itself. Control characters other than newline and tab are escaped.
- */
-export function thrownText(err: unknown): string {
-  let text: string;
-  try {
-    text = typeof err === 'string' ? err : err instanceof Error ? String(err.message) : repr(err);
-  } catch {
-    text = 'an exception whose message could not be read';
-  }
-  return text.replace(/[\0-\x08\x0b-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
-
 export function normalizeSettings(s: SettingsInput | undefined): NormalizedSettings {
   return {
     cflags: s?.cflags ?? [],
@@ -118,8 +98,11 @@ export function validate(value: unknown, opts: ValidateOptions): Model {
   } catch (err) {
     // The description is user code: a getter that throws, a cyclic or exotic value must end as a diagnostic.
     if (err instanceof DiagnosticsError) throw err;
-    const file = opts.src.main.startsWith(opts.root + '/') ? opts.src.main.slice(opts.root.length + 1) : opts.src.main;
-    throw new DiagnosticsError([{ file, path: '', message: `the description could not be read: ${thrownText(err)}` }]);
+    // At the getter or trap that threw, when its stack leads into the description.
+    const loc = frameIn(err, opts.src);
+    const file = loc?.file ?? opts.src.main;
+    const at = loc === undefined ? {} : { line: loc.line, ...(loc.column === undefined ? {} : { column: loc.column }) };
+    throw new DiagnosticsError([{ file: file.startsWith(opts.root + '/') ? file.slice(opts.root.length + 1) : file, ...at, path: '', message: `the description could not be read: ${thrownText(err)}` }]);
   }
 }
 
@@ -147,7 +130,13 @@ function validateValue(value: unknown, opts: ValidateOptions): Model {
         continue;
       }
       const path = [...prefix, ...issue.path];
-      if (issue.code === 'unrecognized_keys') {
+      // A value of the right type with a bad character fails a union as a whole (a define's key, say): report the
+      // member it fits and what is wrong inside it, not "expected a list or an object".
+      const fitting = issue.code === 'invalid_union' ? issue.errors.find((e) => e.length > 0 && e.every((i) => i.code === 'custom' || i.code === 'invalid_key')) : undefined;
+      if (fitting !== undefined) zodDiags(root, path, fitting);
+      else if (issue.code === 'invalid_key') {
+        for (const inner of issue.issues) diags.push(at(root, path, `the key ${inner.message}`));
+      } else if (issue.code === 'unrecognized_keys') {
         for (const key of issue.keys) {
           const known = knownKeys(root, path);
           const guess = closest(key, known);
@@ -226,7 +215,14 @@ function validateValue(value: unknown, opts: ValidateOptions): Model {
       targetsValue = (targetsValue as (c: typeof ctx) => unknown)(Object.freeze(ctx));
     } catch (err) {
       const loc = frameIn(err, src);
-      throw new DiagnosticsError([{ file: rel(loc?.file ?? src.main), ...(loc === undefined ? {} : { line: loc.line, column: loc.column }), path: 'targets', message: `the targets function threw: ${thrownText(err)}` }]);
+      const message = `the targets function threw: ${thrownText(err)}`;
+      // A thrown value that is no Error has no stack to place it by: the line of `targets` then.
+      throw new DiagnosticsError([loc === undefined ? at(value, ['targets'], message) : { file: rel(loc.file), line: loc.line, ...(loc.column === undefined ? {} : { column: loc.column }), path: 'targets', message }]);
+    }
+    if (isThenable(targetsValue)) {
+      // Handled, so that its rejection (an async function that threw) is not also reported as unhandled.
+      Promise.resolve(targetsValue).catch(() => {});
+      throw new DiagnosticsError([at(value, ['targets'], 'the targets function returned a Promise: it must return the list of targets itself', 'an async function cannot be used here: await what it needs at the top level of build.pogo.ts, then return the list')]);
     }
     if (!Array.isArray(targetsValue)) {
       throw new DiagnosticsError([at(value, ['targets'], `the targets function must return a list of targets, got ${kindOf(targetsValue)}`)]);

@@ -1,8 +1,11 @@
 // GNU make's syntax: the only code that knows how paths and recipe text are escaped in a Makefile, and which
 // paths make cannot express at all.
 
-/** Characters make cannot carry in a target or prerequisite name, whatever the escaping. */
-const impossible = /[\s:;=%*?[\]\\|]/;
+/**
+ * Characters make cannot carry in a target or prerequisite name, whatever the escaping. `&` reads as the grouped
+ * target marker `&:` when a name ending in it is followed by the colon (a directory's rule, a phony name's).
+ */
+const impossible = /[\s:;=%*?[\]\\|&]/;
 
 export const make = {
   /** Why `p` cannot be a make target or prerequisite, or undefined when it can. */

@@ -19,17 +19,29 @@ export interface MakeOutput {
 /** Where the Makefile regeneration stamp lives (pogogen touches it whenever it writes the Makefile). */
 export const makeStamp = 'out/.pogogen/Makefile.stamp';
 
-/** Paths in `steps` that make cannot express, as diagnostics (ninja could build them; make cannot). */
-export function checkMakePaths(steps: Steps): Diagnostic[] {
+/**
+ * Paths and target names in `steps` that make cannot express, as diagnostics (ninja could build them; make
+ * cannot); `where` places a target's declaration (build.pogo.ts without a line when it is not given).
+ */
+export function checkMakePaths(steps: Steps, where: (target: string) => { file: string; line?: number } = () => ({ file: 'build.pogo.ts' })): Diagnostic[] {
   const diags: Diagnostic[] = [];
   const seen = new Set<string>();
+  const refuse = (target: string, what: string, why: string): void => {
+    const at = where(target);
+    diags.push({ file: at.file, ...(at.line === undefined ? {} : { line: at.line }), path: `target ${JSON.stringify(target)}`, message: `${what} ${why}`, help: 'rename it, or use the ninja backend (the default), which can build it' });
+  };
   for (const e of steps.edges) {
     for (const p of [...e.outs, ...e.ins, ...e.implicitIns, ...e.orderOnly]) {
       if (seen.has(p)) continue;
       seen.add(p);
       const why = make.unrepresentable(p);
-      if (why !== undefined) diags.push({ file: 'build.pogo.ts', path: `target "${e.target}"`, message: `path ${JSON.stringify(p)} ${why}`, help: 'rename it, or use the ninja backend (the default), which can build it' });
+      if (why !== undefined) refuse(e.target, `path ${JSON.stringify(p)}`, why);
     }
+  }
+  // Each target's name is a phony target of the Makefile (`make app`).
+  for (const a of steps.aliases) {
+    const why = make.unrepresentable(a.name);
+    if (why !== undefined) refuse(a.name, `the name ${JSON.stringify(a.name)}`, why);
   }
   for (const p of [...steps.regen.files, ...steps.regen.dirs]) {
     const why = make.unrepresentable(p);

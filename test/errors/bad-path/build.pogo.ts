@@ -5,7 +5,7 @@ export default defineBuild({
   targets: [
     executable('app', {
       sources: ['main.c'],
-      includeDirs: ['inc|lude', 'two\nlines'],
+      includeDirs: ['inc|lude', 'also|bad'],
     }),
   ],
 });
