@@ -64,16 +64,59 @@ export function ninjaCandidates(env: NodeJS.ProcessEnv = process.env): { path: s
 
 const versions = new Map<string, string>();
 
-/** Asks a ninja its version (once per process); npm's binary is installed without its run bit, so that is set. */
-export function probeNinja(c: { path: string; origin: NinjaBinary['origin'] }): NinjaBinary {
+/**
+ * Asks a ninja its version (once per process, and once per binary for a tree when `store` names the file that
+ * remembers it by the binary's size and mtime: `ninja --version` costs a process on every `pogogen build`); npm's
+ * binary is installed without its run bit, so that is set.
+ */
+export function probeNinja(c: { path: string; origin: NinjaBinary['origin'] }, store?: string): NinjaBinary {
   let version = versions.get(c.path);
   if (version === undefined) {
-    if (c.origin === 'npm') makeExecutable(c.path);
-    const r = spawnSync(c.path, ['--version'], { encoding: 'utf8' });
-    version = r.status === 0 ? r.stdout.trim() : '0';
+    const stamp = binaryStamp(c.path);
+    const stored = store === undefined || stamp === undefined ? undefined : readVersions(store)[c.path];
+    if (stored !== undefined && stored.stamp === stamp && typeof stored.version === 'string') version = stored.version;
+    else {
+      if (c.origin === 'npm') makeExecutable(c.path);
+      const r = spawnSync(c.path, ['--version'], { encoding: 'utf8' });
+      version = r.status === 0 ? r.stdout.trim() : '0';
+      if (store !== undefined && stamp !== undefined && r.status === 0) writeVersions(store, { ...readVersions(store), [c.path]: { stamp, version } });
+    }
     versions.set(c.path, version);
   }
   return { path: c.path, version, jobserverClient: compareVersions(version, '1.13') >= 0, origin: c.origin };
+}
+
+/** What identifies a binary's content cheaply: its real path, size and mtime (undefined when it cannot be read). */
+function binaryStamp(p: string): string | undefined {
+  try {
+    const real = fs.realpathSync(p);
+    const st = fs.statSync(real);
+    return `${real} ${st.size} ${st.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+type StoredVersions = Record<string, { readonly stamp: string; readonly version: string }>;
+
+function readVersions(file: string): StoredVersions {
+  try {
+    const v = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as StoredVersions) : {};
+  } catch {
+    return {};
+  }
+}
+
+function writeVersions(file: string, v: StoredVersions): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, `${JSON.stringify(v)}\n`);
+    fs.renameSync(tmp, file);
+  } catch {
+    // a tree we cannot write to asks again next time
+  }
 }
 
 /**
@@ -84,7 +127,8 @@ export function probeNinja(c: { path: string; origin: NinjaBinary['origin'] }): 
 export function chooseNinja(root: string, opts: { env?: NodeJS.ProcessEnv; others?: boolean } = {}): NinjaChoice | undefined {
   const candidates = ninjaCandidates(opts.env);
   if (candidates.length === 0) return undefined;
-  const probed = (i: number): NinjaBinary => probeNinja(candidates[i]!);
+  const store = path.join(root, 'out', '.pogogen', 'ninja-versions.json');
+  const probed = (i: number): NinjaBinary => probeNinja(candidates[i]!, store);
   const log = treeLog(root, probed(0).path);
   if (log === undefined) return { ninja: probed(0), treatment: 'reads', others: [] };
   let chosen = 0;
