@@ -25,7 +25,7 @@ import type { RecipeInput } from '../model/schema.ts';
 import { dependencyBuild, type DependencyBuildPlan } from '../plan/deps.ts';
 import { dependencyKey } from '../deps/key.ts';
 import { defaultCacheDir, holdsInstall } from '../deps/built.ts';
-import { progressBar } from './progress.ts';
+import { progressBar } from '../deps/progress.ts';
 import { defaultInstallDirs, type InstallManifest, type TestManifest } from '../plan/install.ts';
 import { forget, plainGeneration, record } from './fastpath.ts';
 import { formatLock, lockOf } from '../deps/lock.ts';
@@ -224,7 +224,15 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   }
   const planToolchain = cross === undefined ? toolchain : { ...toolchain, ar: cross.ar, ltoAr: cross.ltoAr };
   const pinOf = (t: { recipe?: RecipeInput }): { urls: string[]; sha256: string; name: string } => ({ urls: [...t.recipe!.source.urls], sha256: t.recipe!.source.sha256, name: t.recipe!.name });
-  const progress = process.stderr.isTTY ? progressBar(process.stderr) : undefined;
+  // A bar on a terminal only (nothing in logs), cleared when a download completes.
+  const bar = process.stderr.isTTY ? progressBar('download', process.stderr) : undefined;
+  const progress =
+    bar === undefined
+      ? undefined
+      : (received: number, total?: number): void => {
+          bar.update(received, total);
+          if (total !== undefined && received >= total) bar.done();
+        };
   const fetchOpts = { cacheDir, offline: args.offline, log, ...(progress === undefined ? {} : { progress }) };
   // The network and archive code loads only when a dependency's archive is asked for.
   const fetchArchive: typeof import('../deps/fetch.ts').fetchArchive = async (pin, opts) => (await import('../deps/fetch.ts')).fetchArchive(pin, opts);
