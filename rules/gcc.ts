@@ -35,5 +35,6 @@ export const gcc: RuleTable = {
     // for size/speed as if there were no profile instead of treating it as never executed.
     pgo: { generate: ['-fprofile-generate', '-fprofile-update=atomic'], generateLink: ['-fprofile-generate'], use: () => ['-fprofile-use', '-fprofile-partial-training'], format: 'gcda' },
     soname: (name) => `-Wl,-soname,${name}`,
+    linker: (name) => `-fuse-ld=${name}`,
   },
 };

@@ -56,5 +56,7 @@ export interface RuleTable {
       readonly format: 'gcda' | 'profdata';
     };
     readonly soname: (name: string) => string;
+    /** Link with another linker than the compiler's default (`lld`, `mold`, `gold`, `bfd`). */
+    readonly linker: (name: string) => string;
   };
 }

@@ -2,7 +2,7 @@
 // actions, manifests): the inputs, the rule table, the rules and edges emitted so far, and the small helpers they
 // all use to fill argv templates.
 import path from 'node:path';
-import { ruleTables, type RuleTable, type TemplateElement } from '../../rules/index.ts';
+import { remoteLaunchers, ruleTables, type RuleTable, type TemplateElement } from '../../rules/index.ts';
 import type { Graph, GraphTarget } from '../resolve/graph.ts';
 import type { DependencyCross } from './deps.ts';
 import type { InstallDirs } from './install.ts';
@@ -86,9 +86,9 @@ export function startPlanning(graph: Graph, opts: PlanOptions): Planning {
   // A compiler launcher (ccache, sccache, distcc, ...) wraps compiles only: links, archives and dependency builds
   // run the compiler directly. Remote launchers send compiles to a pool deeper than the local cores.
   const launcher = opts.launcher ?? [];
-  const remote = launcher.length > 0 && ['distcc', 'icecc', 'pump'].includes(path.basename(launcher[0]!));
+  const remote = launcher.length > 0 && remoteLaunchers.includes(path.basename(launcher[0]!));
   const profileLink = [
-    ...(opts.linker === undefined ? [] : [`-fuse-ld=${opts.linker}`]),
+    ...(opts.linker === undefined ? [] : [table.flags.linker(opts.linker)]),
     ...profile.ldflags,
     ...table.flags.sanitize(profile.sanitize).link,
     ...(profile.lto ? table.flags.lto.link : []),
