@@ -195,7 +195,7 @@ const compiler = cc ?? 'gcc';
 const gccProd = `one compile on both sides, then one LTO link over every
   object. The dependencies no longer take LTO, so the link optimises the project's 17,000 lines and not libcrypto;
   what remains is gcc 12's whole-program LTO itself, which has no incremental mode (gcc 15's
-  \`-flto-incremental\` and clang's ThinLTO cache would). pogogen's link is cheaper than the baseline's because its
+  \`-flto-incremental\` would; with clang, pogogen keeps ThinLTO's cache: DEPS-BENCHMARK.clang.md). pogogen's link is cheaper than the baseline's because its
   production profile carries no \`-g\` (variable tracking at -O3 is a large part of an LTO link).`;
 const clangProd = `one compile on both sides, then the link. pogogen's production link uses ThinLTO
   with its cache in out/production/lto-cache (lld when installed): it re-optimises the touched module and the modules
