@@ -49,8 +49,9 @@ function generating(argv: readonly string[]): string[] {
  * regeneration rule, so another Node, or the same one upgraded, must generate again), the command line that shapes
  * the output and the environment.
  */
-function key(argv: readonly string[], version: string, self: string, env: NodeJS.ProcessEnv): string {
-  return JSON.stringify([version, self, process.execPath, process.version, generating(argv), ENV.map((k) => env[k] ?? null)]);
+function key(root: string, argv: readonly string[], version: string, self: string, env: NodeJS.ProcessEnv): string {
+  // The project directory too: a copied tree (cp -a) holds the original's record, whose files are the original's.
+  return JSON.stringify([root, version, self, process.execPath, process.version, generating(argv), ENV.map((k) => env[k] ?? null)]);
 }
 
 /**
@@ -73,7 +74,7 @@ export function upToDate(root: string, argv: readonly string[], version: string,
   } catch {
     return false;
   }
-  if (r.key !== key(argv, version, self, env)) return false;
+  if (r.key !== key(root, argv, version, self, env)) return false;
   try {
     for (const [f, size, mtime] of r.files) {
       const st = fs.statSync(f);
@@ -104,7 +105,7 @@ export function record(root: string, argv: readonly string[], version: string, s
     const st = stat(d);
     return st === undefined ? [] : [[d, st.mtimeMs] as const];
   });
-  const text = JSON.stringify({ key: key(argv, version, self, env), files, dirs, outputs } satisfies Record);
+  const text = JSON.stringify({ key: key(root, argv, version, self, env), files, dirs, outputs } satisfies Record);
   const file = recordFile(root);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(`${file}.${process.pid}.tmp`, text);

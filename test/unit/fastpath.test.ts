@@ -70,6 +70,24 @@ t.test('end to end: an unchanged re-run takes the fast path; a changed environme
   t.notOk(fs.existsSync(path.join(dir, 'out/.pogogen/fastpath.json')), 'an error leaves no record');
 });
 
+t.test('a copied project generates for itself: the record of the tree it was copied from does not hold', async (t) => {
+  const dir = fixture('basic');
+  const copy = `${dir}-copy`;
+  t.teardown(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(copy, { recursive: true, force: true });
+  });
+  t.equal(pogogen(dir).code, 0);
+  t.equal(spawnSync('cp', ['-a', dir, copy]).status, 0, 'cp -a, as a user copies a tree');
+  const file = path.join(copy, 'build.pogo.ts');
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace("option.string('hello'", "option.string('copied'"));
+  const r = pogogen(copy, ['--verbose']);
+  t.equal(r.code, 0, r.stderr);
+  t.notMatch(r.stderr, /nothing changed/, 'the copy is not answered from the original\'s record');
+  t.match(fs.readFileSync(path.join(copy, 'build.ninja'), 'utf8'), /copied/, 'its edit is in its build.ninja');
+  t.match(pogogen(copy, ['--verbose']).stderr, /nothing changed/, 'and then it has a record of its own');
+});
+
 t.test('the command (bin/pogogen.cjs) answers from the same record, and hands a miss to the pipeline', async (t) => {
   const dir = fixture('basic');
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
