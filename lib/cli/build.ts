@@ -30,31 +30,6 @@ export async function build(args: CliArgs, io: Io, root: string, generate: ((arg
   }
 }
 
-function isFifo(p: string): boolean {
-  try {
-    return fs.lstatSync(p).isFIFO();
-  } catch {
-    return false;
-  }
-}
-
-/** Reads whatever tokens a fifo holds without waiting for more. */
-function drain(fifo: string): void {
-  const fd = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-  try {
-    const buf = Buffer.alloc(4096);
-    for (;;) {
-      try {
-        if (fs.readSync(fd, buf, 0, buf.length, null) <= 0) break;
-      } catch {
-        break; // EAGAIN: empty
-      }
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 /**
  * Options that shape the build file: with any of them `pogogen build` generates first, so that `pogogen --profile
  * production build` builds the production profile even if the last generation was development.
@@ -130,16 +105,12 @@ async function buildTree(args: CliArgs, io: Io, root: string, generate: ((args: 
   const env = { ...process.env };
   // -j0 is ninja's "no limit": there is no pool of that size to serve.
   if (jobs > 0) {
-    // One fifo per tree, kept between builds (making one costs a process); the build lock keeps it to one build
-    // at a time. A fifo holds nothing once no process has it open; whatever a stray holder left is drained first.
-    fifo = path.join(root, 'out', '.pogogen', 'jobserver.fifo');
-    if (!isFifo(fifo)) {
-      fs.mkdirSync(path.dirname(fifo), { recursive: true });
-      fs.rmSync(fifo, { force: true, recursive: true });
-      spawnSync('mkfifo', ['-m', '600', fifo]);
-    }
-    if (isFifo(fifo)) {
-      drain(fifo);
+    // A fifo of this run's own, removed after it: one left in the tree would trip tools that copy it (cp, Node's
+    // fs.cp), and a fifo holds nothing once no process has it open anyway.
+    fifo = path.join(root, 'out', '.pogogen', `jobserver-${process.pid}.fifo`);
+    fs.mkdirSync(path.dirname(fifo), { recursive: true });
+    const mk = spawnSync('mkfifo', ['-m', '600', fifo]);
+    if (mk.status === 0) {
       fd = fs.openSync(fifo, 'r+');
       // N-1 tokens: every client also owns one implicit slot.
       fs.writeSync(fd, '+'.repeat(Math.max(0, jobs - 1)));
@@ -155,6 +126,7 @@ async function buildTree(args: CliArgs, io: Io, root: string, generate: ((args: 
     return r.status ?? 1;
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
+    if (fifo !== undefined) fs.rmSync(fifo, { force: true });
     noteRun(root, ninja, before);
   }
 }
