@@ -13,6 +13,7 @@ import type { Io } from './insight.ts';
 import { lockTree } from './lock.ts';
 import { chooseNinja, describeNinja, effectOf, logProblem, logStamp, noteRun } from './ninja.ts';
 import { checkOwned } from './owned.ts';
+import { readLastGeneration, type LastGeneration } from './state.ts';
 
 /**
  * `pogogen build`: generate if there is no build.ninja yet, then run ninja with the remaining arguments: the ninja
@@ -159,11 +160,7 @@ export function outputPaths(args: CliArgs, root: string): { buildFile: string; c
   return { buildFile, compdb };
 }
 
-/** What the last generation recorded in out/.pogogen/last-generation.json, if it can be read. */
-export function lastGeneration(root: string): { backend?: CliArgs['backend']; buildFile?: string; compdb?: string } | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(root, 'out', '.pogogen', 'last-generation.json'), 'utf8')) as { backend?: CliArgs['backend']; buildFile?: string; compdb?: string };
-  } catch {
-    return undefined;
-  }
+/** What the last generation recorded (lib/cli/state.ts), if it can be read and is as pogogen writes it. */
+export function lastGeneration(root: string): LastGeneration | undefined {
+  return readLastGeneration(root);
 }

@@ -17,6 +17,7 @@ import { helpText, insightCommands, parseArgs, splitWords, UsageError, type CliA
 import { probeCompiler, ProbeError, which } from './probe.ts';
 import { holds, writeIfChanged, writeTouch } from './write.ts';
 import { build, lastGeneration, outputPaths } from './build.ts';
+import { readLastGeneration } from './state.ts';
 import { Guard, loadTimeout, stackOf } from './guard.ts';
 import { checkOwned, refusals, rememberWritten } from './owned.ts';
 import os from 'node:os';
@@ -127,9 +128,8 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   if ((insightCommands.has(args.command) || args.command === 'targets') && !args.profileGiven) {
     // report, explain, desc, docker and targets look at the build the last generation wrote: its profile, options,
     // launcher, linker and recorded environment, so that generating again here rewrites nothing.
-    const last = path.join(stateDir, 'last-generation.json');
-    if (fs.existsSync(last)) {
-      const g = JSON.parse(fs.readFileSync(last, 'utf8')) as { offline?: boolean; toolchain?: string; profile?: string; backend?: CliArgs['backend']; buildFile?: string; compdb?: string; launcher?: string; linker?: string; defines?: Record<string, string>; installDirs?: CliArgs['installDirs']; env?: Record<string, string> };
+    const g = readLastGeneration(root, (m) => io.err(`pogogen: warning: ${m}\n`));
+    if (g !== undefined) {
       if (typeof g.profile === 'string') args = { ...args, profile: g.profile };
       if (g.backend !== undefined) args = { ...args, backend: g.backend };
       if (args.buildFile === undefined && g.buildFile !== undefined) args = { ...args, buildFile: g.buildFile };
@@ -165,7 +165,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     // Generate first so the manifests match the description, then act on them.
     const gen = await run({ ...args, command: 'generate' }, rt, io);
     if (gen !== 0) return gen;
-    const outDir = JSON.parse(fs.readFileSync(path.join(stateDir, 'last-generation.json'), 'utf8')).outDir as string;
+    const outDir = readLastGeneration(root)?.outDir ?? `out/${args.profile}`;
     if (args.command === 'install') {
       if (args.dryRun) {
         const manifest = JSON.parse(fs.readFileSync(path.join(root, outDir, 'install.json'), 'utf8')) as InstallManifest;
