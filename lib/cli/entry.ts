@@ -17,7 +17,8 @@ if (answered) {
 } else {
   keepYoungGenerationSmall();
   // Run directly (by ninja's regeneration, or the tests): the pipeline's chunks and the description get cached.
-  enableCompileCache(root ?? projectDir(argv));
+  // Not for a command line main will refuse: a usage error writes nothing, not even a cache.
+  if (parses(argv)) enableCompileCache(root ?? projectDir(argv));
   const apiEntry = fileURLToPath(new URL('./index.js', import.meta.url));
   // A generation bundles build.pogo.ts first: esbuild (another process) starts now and runs while the pipeline
   // (zod, globbing, the writers) loads, which it does only when there is work to do.
