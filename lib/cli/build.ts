@@ -13,7 +13,7 @@ import type { Io } from './insight.ts';
 import { lockTree } from './lock.ts';
 import { chooseNinja, describeNinja, effectOf, logProblem, logStamp, noteRun } from './ninja.ts';
 import { checkOwned } from './owned.ts';
-import { readLastGeneration, type LastGeneration } from './state.ts';
+import { readLastGeneration } from './state.ts';
 
 /**
  * `pogogen build`: generate if there is no build.ninja yet, then run ninja with the remaining arguments: the ninja
@@ -53,7 +53,7 @@ export function buildOnly(argv: readonly string[]): { args: CliArgs; root: strin
   }
   if (args.command !== 'build' || shapes(args)) return undefined;
   const root = path.resolve(args.dir);
-  const last = lastGeneration(root);
+  const last = readLastGeneration(root);
   if (last === undefined || last.backend === 'make') return undefined;
   const buildFile = last.buildFile ?? 'build.ninja';
   if (!fs.existsSync(path.join(root, buildFile)) || checkOwned(root, [{ rel: buildFile, by: 'header' }]).foreign.length > 0) return undefined;
@@ -65,7 +65,7 @@ async function buildTree(args: CliArgs, io: Io, root: string, generate: ((args: 
   // The build file the last ninja generation wrote, unless one is named: `pogogen --build-file=x.ninja` then
   // `pogogen build` builds x.ninja.
   if (args.buildFile === undefined) {
-    const last = lastGeneration(root);
+    const last = readLastGeneration(root);
     if (last?.backend !== 'make' && last?.buildFile !== undefined) args = { ...args, buildFile: last.buildFile, ...(last.compdb === undefined ? {} : { compdb: last.compdb }) };
   }
   let buildFile: string;
@@ -158,9 +158,4 @@ export function outputPaths(args: CliArgs, root: string): { buildFile: string; c
   }
   if (diags.length > 0) throw new DiagnosticsError(diags);
   return { buildFile, compdb };
-}
-
-/** What the last generation recorded (lib/cli/state.ts), if it can be read and is as pogogen writes it. */
-export function lastGeneration(root: string): LastGeneration | undefined {
-  return readLastGeneration(root);
 }

@@ -16,8 +16,8 @@ import { checkMakePaths, makeStamp, writeMake } from '../backends/make/write.ts'
 import { helpText, insightCommands, parseArgs, splitWords, UsageError, type CliArgs } from './args.ts';
 import { probeCompiler, ProbeError, which } from './probe.ts';
 import { holds, writeIfChanged, writeTouch } from './write.ts';
-import { build, lastGeneration, outputPaths } from './build.ts';
-import { readLastGeneration } from './state.ts';
+import { build, outputPaths } from './build.ts';
+import { lastGenerationFile, readLastGeneration } from './state.ts';
 import { Guard, loadTimeout, stackOf } from './guard.ts';
 import { checkOwned, refusals, rememberWritten } from './owned.ts';
 import os from 'node:os';
@@ -381,7 +381,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
   // What this machine chose for each dependency: reported here, not in the lock.
   files.push([path.join(root, graph.outDir, 'dependencies.json'), `${JSON.stringify(Object.fromEntries([...selected.resolved].sort(([a], [b]) => (a < b ? -1 : 1))), null, 2)}\n`]);
   const lastGeneration = { ...(args.offline ? { offline: true } : {}), ...(args.buildFile === undefined ? {} : { buildFile }), ...(args.compdb === undefined ? {} : { compdb }), ...(args.toolchain === undefined ? {} : { toolchain: args.toolchain }), profile: model.profile.name, outDir: graph.outDir, backend: args.backend, launcher: launcher.length > 0 ? launcher.join(' ') : 'none', linker: linker ?? 'default', defines: args.defines, installDirs: args.installDirs, env: Object.fromEntries(recorded.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) };
-  files.push([path.join(stateDir, 'last-generation.json'), `${JSON.stringify(lastGeneration)}\n`]);
+  files.push([lastGenerationFile(root), `${JSON.stringify(lastGeneration)}\n`]);
   if (failed.size > 0) files.push([failuresFile, formatFailures(failed)]);
   else fs.rmSync(failuresFile, { force: true });
   // What the description scheduled (a timer's throw, a Promise rejected in its targets function) has happened by
