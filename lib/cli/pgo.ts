@@ -2,6 +2,7 @@
 // they recorded where the optimising compiles read them (only rewriting what changed, for ninja's restat).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { readManifest } from './manifests.ts';
 import path from 'node:path';
 
 interface TrainPlan {
@@ -26,15 +27,15 @@ function removeGcda(dir: string): void {
 }
 
 /** Runs every training; a failing training fails the step. Returns an error message or undefined. */
-export function train(file: string): string | undefined {
-  const p = JSON.parse(fs.readFileSync(file, 'utf8')) as TrainPlan;
+export function train(file: string, baseEnv: NodeJS.ProcessEnv = process.env): string | undefined {
+  const p: TrainPlan = readManifest('pgo', file);
   const abs = (f: string): string => path.resolve(p.root, f);
   fs.rmSync(abs(p.trained), { force: true });
   // Counts from an earlier binary must not mix with this one's.
   if (p.format === 'gcda') removeGcda(abs(p.objDir));
   else fs.rmSync(abs(p.rawDir), { recursive: true, force: true });
   for (const [i, run] of p.training.entries()) {
-    const env = { ...process.env, ...run.env, ...(p.format === 'profdata' ? { LLVM_PROFILE_FILE: path.join(abs(p.rawDir), `${i}-%p.profraw`) } : {}) };
+    const env = { ...baseEnv, ...run.env, ...(p.format === 'profdata' ? { LLVM_PROFILE_FILE: path.join(abs(p.rawDir), `${i}-%p.profraw`) } : {}) };
     const r = spawnSync(abs(p.binary), [...run.args], { cwd: p.root, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
     if (r.status !== 0) return `training run ${i + 1} (${[p.binary, ...run.args].join(' ')}) failed with ${r.status ?? r.signal}: ${r.stderr.trim().split('\n').slice(-5).join('\n')}`;
   }
@@ -49,7 +50,7 @@ export function train(file: string): string | undefined {
 
 /** Copies each .gcda to the name the optimising compile reads; touches the stamp only when one changed. */
 export function collect(file: string): string | undefined {
-  const p = JSON.parse(fs.readFileSync(file, 'utf8')) as TrainPlan;
+  const p: TrainPlan = readManifest('pgo', file);
   const abs = (f: string): string => path.resolve(p.root, f);
   let changed = !fs.existsSync(abs(p.collected));
   for (const [from, to] of p.pairs) {

@@ -25,13 +25,13 @@ const PROBE_VERSION = 1;
  * hash of the command, the binary's real path, size and mtime and PATH, as ccache checks a compiler: a generation
  * from a clean tree spawns nothing, and an upgraded compiler is probed again.
  */
-export function probeCompiler(cc: readonly string[], cacheDir: string, log: (line: string) => void): ProbedToolchain {
-  const exe = which(cc[0]!);
+export function probeCompiler(cc: readonly string[], cacheDir: string, log: (line: string) => void, envPath: string = process.env.PATH ?? ''): ProbedToolchain {
+  const exe = which(cc[0]!, envPath);
   if (exe === undefined) throw new ProbeError(`C compiler "${cc.join(' ')}" not found on PATH`);
-  const compilerExe = cc.length > 1 ? (which(cc[cc.length - 1]!) ?? exe) : exe;
+  const compilerExe = cc.length > 1 ? (which(cc[cc.length - 1]!, envPath) ?? exe) : exe;
   const real = fs.realpathSync(compilerExe);
   const st = fs.statSync(real);
-  const key = JSON.stringify([PROBE_VERSION, cc, compilerExe, real, st.size, st.mtimeMs, process.env.PATH]);
+  const key = JSON.stringify([PROBE_VERSION, cc, compilerExe, real, st.size, st.mtimeMs, envPath]);
   const cacheFile = path.join(cacheDir, `${createHash('sha256').update(key).digest('hex').slice(0, 32)}.json`);
   try {
     const cached = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as { key: string; toolchain: ProbedToolchain };
@@ -52,8 +52,8 @@ export function probeCompiler(cc: readonly string[], cacheDir: string, log: (lin
   if (macro('__clang__') !== undefined) {
     const major = macro('__clang_major__') ?? '0';
     const version = `${major}.${macro('__clang_minor__') ?? 0}.${macro('__clang_patchlevel__') ?? 0}`;
-    const ar = which('llvm-ar') ?? which(`llvm-ar-${major}`);
-    const profdata = which('llvm-profdata') ?? which(`llvm-profdata-${major}`);
+    const ar = which('llvm-ar', envPath) ?? which(`llvm-ar-${major}`, envPath);
+    const profdata = which('llvm-profdata', envPath) ?? which(`llvm-profdata-${major}`, envPath);
     toolchain = { family: 'clang', version, cc: [...cc], ...(ar === undefined ? {} : { ltoAr: [path.basename(ar)] }), ...(profdata === undefined ? {} : { profdata: [path.basename(profdata)] }) };
   } else if (macro('__GNUC__') !== undefined) {
     const version = `${macro('__GNUC__')}.${macro('__GNUC_MINOR__') ?? 0}.${macro('__GNUC_PATCHLEVEL__') ?? 0}`;

@@ -12,6 +12,8 @@ export interface TestRunOptions {
   readonly wrapper: readonly string[];
   /** A cross build's emulator (qemu-aarch64 -L ...): runs the programs that are ELF binaries, not scripts. */
   readonly emulator?: readonly string[];
+  /** The environment the tests start from (the test's own `env` is added); default the process's. */
+  readonly env?: NodeJS.ProcessEnv;
   readonly say: (line: string) => void;
 }
 
@@ -28,7 +30,7 @@ export interface TestResult {
   readonly log: string;
 }
 
-function runOne(m: TestManifest, t: TestManifestEntry, iteration: number, wrapper: readonly string[], logDir: string, emulator: readonly string[] = []): Promise<TestResult> {
+function runOne(m: TestManifest, t: TestManifestEntry, iteration: number, wrapper: readonly string[], logDir: string, emulator: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<TestResult> {
   const program = path.resolve(m.root, t.program);
   const argv = [...wrapper, ...(emulator.length > 0 && isElf(program) ? emulator : []), program, ...t.args];
   const log = path.join(logDir, `${t.name}${iteration > 0 ? `.${iteration}` : ''}.log`);
@@ -36,7 +38,7 @@ function runOne(m: TestManifest, t: TestManifestEntry, iteration: number, wrappe
   return new Promise((resolve) => {
     let output = '';
     let timedOut = false;
-    const child = spawn(argv[0]!, argv.slice(1), { cwd: path.resolve(m.root, t.cwd), env: { ...process.env, ...t.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(argv[0]!, argv.slice(1), { cwd: path.resolve(m.root, t.cwd), env: { ...env, ...t.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const collect = (d: Buffer): void => {
       output += d.toString();
     };
@@ -87,7 +89,7 @@ export async function runTests(m: TestManifest, opts: TestRunOptions): Promise<T
         queue.shift();
         running++;
         if (next.t.exclusive) exclusiveRunning = true;
-        void runOne(m, next.t, next.i, opts.wrapper, logDir, opts.emulator).then((r) => {
+        void runOne(m, next.t, next.i, opts.wrapper, logDir, opts.emulator, opts.env).then((r) => {
           running--;
           if (next.t.exclusive) exclusiveRunning = false;
           results.push(r);

@@ -48,7 +48,7 @@ export function jobserver(plan: DependencyBuildPlan, env: NodeJS.ProcessEnv): { 
   return { args: [`-j${plan.jobs}`], env: { MAKEFLAGS: '' }, fds: [] };
 }
 
-function run(plan: DependencyBuildPlan, phase: Phase, c: Command): void {
+function run(plan: DependencyBuildPlan, phase: Phase, c: Command, env: NodeJS.ProcessEnv): void {
   const log = path.join(plan.logDir, `${phase}.log`);
   fs.appendFileSync(log, `$ (cd ${c.cwd} && ${c.argv.join(' ')})\n`);
   const out = fs.openSync(log, 'a');
@@ -56,7 +56,7 @@ function run(plan: DependencyBuildPlan, phase: Phase, c: Command): void {
     const r = spawnSync(c.argv[0]!, c.argv.slice(1), {
       cwd: c.cwd,
       stdio: ['ignore', out, out, ...(c.fds ?? [])],
-      env: buildEnv(plan, process.env, c.env),
+      env: buildEnv(plan, env, c.env),
     });
     if (r.error !== undefined) throw new StepError(`${plan.name}: could not run ${c.argv[0]}: ${r.error.message}`);
     if (r.status !== 0) {
@@ -69,10 +69,10 @@ function run(plan: DependencyBuildPlan, phase: Phase, c: Command): void {
 }
 
 /** Writes a phase's files, then runs its commands in order. */
-function work(plan: DependencyBuildPlan, phase: 'configure' | 'headers' | 'build' | 'install', jobs: JobArgs): void {
+function work(plan: DependencyBuildPlan, phase: 'configure' | 'headers' | 'build' | 'install', jobs: JobArgs, env: NodeJS.ProcessEnv): void {
   const w = phaseWork(plan, phase, jobs);
   for (const [file, text] of w.files) fs.writeFileSync(file, text);
-  for (const c of w.commands) run(plan, phase, c);
+  for (const c of w.commands) run(plan, phase, c, env);
 }
 
 export async function runPhase(phase: Phase, plan: DependencyBuildPlan, env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -95,7 +95,7 @@ export async function runPhase(phase: Phase, plan: DependencyBuildPlan, env: Nod
     case 'headers': {
       const h = plan.headers;
       if (h === undefined) throw new StepError(`${plan.name}: the recipe stages no headers`);
-      work(plan, phase, jobserver(plan, env));
+      work(plan, phase, jobserver(plan, env), env);
       const staged = stageHeaders(plan);
       fs.writeFileSync(path.join(plan.logDir, 'headers.list'), `${staged.join('\n')}\n`);
       break;
@@ -112,12 +112,12 @@ export async function runPhase(phase: Phase, plan: DependencyBuildPlan, env: Nod
     }
     case 'configure': {
       fs.mkdirSync(plan.buildDir, { recursive: true });
-      work(plan, phase, serial);
+      work(plan, phase, serial, env);
       break;
     }
     case 'build': {
       // meson compile takes its own -j; make and cmake --build share the budget (only they open the jobserver).
-      work(plan, phase, plan.build.kind === 'meson' ? serial : jobserver(plan, env));
+      work(plan, phase, plan.build.kind === 'meson' ? serial : jobserver(plan, env), env);
       break;
     }
     case 'install': {
@@ -125,7 +125,7 @@ export async function runPhase(phase: Phase, plan: DependencyBuildPlan, env: Nod
       // writes them again unchanged: objects compiled against staged headers are not rebuilt next time.
       const keepTimes = keepUnchangedTimes(plan.prefix);
       fs.rmSync(plan.prefix, { recursive: true, force: true });
-      work(plan, phase, serial);
+      work(plan, phase, serial, env);
       const missing = plan.expect.filter((f) => !fs.existsSync(path.join(plan.prefix, f)));
       if (missing.length > 0) throw new StepError(`${plan.name}: the install did not produce ${missing.join(', ')} (check the recipe's provides)`);
       keepTimes();

@@ -13,6 +13,10 @@ export const ninja = {
     if (!v.includes('$') && !v.startsWith(' ')) return v;
     return v.replace(/\$/g, '$$$$').replace(/^ /, '$ ');
   },
+  /** A path in a make-style depfile (ninja reads the regeneration edge's): spaces and `#` backslash-escaped, `$` doubled. */
+  depfilePath(p: string): string {
+    return p.replace(/\$/g, '$$$$').replace(/([ #\\])/g, '\\$1');
+  },
 };
 
 /** Builds a .ninja file as text; pure, no filesystem. */
