@@ -1,6 +1,8 @@
 // Command-line parsing for pogogen: one table of commands, one of options and the commands that take them, and
 // the help text drawn from both; usage errors (exit code 2) name the command and the flag.
 
+import { buildBackendNames, type BuildBackendName } from '../backends/backend.ts';
+
 export class UsageError extends Error {
   /** The command whose help says more, when the error is about one. */
   readonly command?: Command;
@@ -15,7 +17,7 @@ export type Command = 'generate' | 'targets' | 'build' | 'fetch' | 'dep-step' | 
 export interface CliArgs {
   readonly command: Command;
   readonly profile: string;
-  readonly backend: 'ninja' | 'make';
+  readonly backend: BuildBackendName;
   readonly dir: string;
   /** `--build-file FILE`: where build.ninja or the Makefile is written, relative to the project directory. */
   readonly buildFile?: string;
@@ -133,10 +135,10 @@ const options: readonly OptionSpec[] = [
     names: ['--backend'],
     arg: 'B',
     afterBuild: true,
-    help: 'ninja (default) or make',
+    help: buildBackendNames.join(' (default) or '),
     set: (d, v) => {
-      if (v !== 'ninja' && v !== 'make') throw new UsageError(`unknown backend "${v}": expected ninja or make`);
-      d.backend = v;
+      if (!(buildBackendNames as readonly string[]).includes(v)) throw new UsageError(`unknown backend "${v}": expected ${buildBackendNames.join(' or ')}`);
+      d.backend = v as BuildBackendName;
     },
   },
   { names: ['-C'], arg: 'DIR', commands: 'all', help: 'the project directory (where build.pogo.ts is); default: the current directory', set: (d, v) => (d.dir = v) },
@@ -355,38 +357,6 @@ ${globalNote}`;
 }
 
 export const usage = helpText();
-
-/** Splits an environment value such as CFLAGS into arguments, honouring quotes and backslashes like sh. */
-export function splitWords(s: string | undefined): string[] {
-  if (s === undefined) return [];
-  const out: string[] = [];
-  let cur = '';
-  let has = false;
-  let quote: string | undefined;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (quote !== undefined) {
-      if (c === quote) quote = undefined;
-      else if (c === '\\' && quote === '"' && i + 1 < s.length) cur += s[++i];
-      else cur += c;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-      has = true;
-    } else if (c === '\\' && i + 1 < s.length) {
-      cur += s[++i];
-      has = true;
-    } else if (/\s/.test(c)) {
-      if (has) out.push(cur);
-      cur = '';
-      has = false;
-    } else {
-      cur += c;
-      has = true;
-    }
-  }
-  if (has) out.push(cur);
-  return out;
-}
 
 /** The commands that look at the build the last generation wrote (lib/cli/insight.ts). */
 export const insightCommands: ReadonlySet<CliArgs['command']> = new Set(['report', 'explain', 'desc', 'docker']);

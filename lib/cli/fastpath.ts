@@ -69,9 +69,18 @@ export function fastPath(argv: readonly string[], version: string, self: string)
 /** True when the last generation's record still holds: nothing pogogen read has changed. */
 export function upToDate(root: string, argv: readonly string[], version: string, self: string, env: NodeJS.ProcessEnv = process.env): boolean {
   let r: Record;
+  let text: string;
   try {
-    r = JSON.parse(fs.readFileSync(recordFile(root), 'utf8')) as Record;
+    text = fs.readFileSync(recordFile(root), 'utf8');
   } catch {
+    return false;
+  }
+  try {
+    r = JSON.parse(text) as Record;
+    if (typeof r !== 'object' || r === null || typeof r.key !== 'string' || !Array.isArray(r.files) || !Array.isArray(r.dirs) || !Array.isArray(r.outputs)) throw new Error('not a record');
+  } catch {
+    // Damaged (a disk full, an editor): generating again rewrites it.
+    process.stderr.write(`pogogen: warning: ${path.relative(process.cwd(), recordFile(root)) || recordFile(root)} is damaged and was ignored; generating again\n`);
     return false;
   }
   if (r.key !== key(root, argv, version, self, env)) return false;

@@ -235,12 +235,18 @@ interface Verdict {
   readonly family: HashFamily;
 }
 
+/** The kept verdict, or undefined when there is none or it is damaged (then the log is read again, and the verdict rewritten). */
 function readVerdict(root: string): Verdict | undefined {
+  let v: unknown;
   try {
-    return JSON.parse(fs.readFileSync(verdictFile(root), 'utf8')) as Verdict;
+    v = JSON.parse(fs.readFileSync(verdictFile(root), 'utf8'));
   } catch {
     return undefined;
   }
+  if (typeof v !== 'object' || v === null) return undefined;
+  const o = v as { [K in keyof Verdict]?: unknown };
+  if (typeof o.file !== 'string' || typeof o.size !== 'number' || typeof o.mtimeMs !== 'number' || (o.family !== 'murmur' && o.family !== 'rapid')) return undefined;
+  return { file: o.file, size: o.size, mtimeMs: o.mtimeMs, family: o.family };
 }
 
 function writeVerdict(root: string, v: Verdict): void {

@@ -1,6 +1,6 @@
 // Looking a dependency up on the system with pkg-config: version, compile flags and link flags.
 import { spawnSync } from 'node:child_process';
-import { splitWords } from '../cli/args.ts';
+import { splitWords } from '../backends/shell.ts';
 
 export interface SystemPackage {
   readonly version: string;

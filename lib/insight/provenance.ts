@@ -8,7 +8,7 @@ import { normalize } from '../resolve/files.ts';
 import { dependencySettings, type DependencyTarget } from '../resolve/resolve.ts';
 import { profileCompileFlags } from '../plan/plan.ts';
 import { normalizeSettings, type Model, type ModelTarget, type NormalizedSettings, type Toolchain } from '../model/validate.ts';
-import { splitWords } from '../cli/args.ts';
+import { splitWords } from '../backends/shell.ts';
 
 export interface FlagOrigin {
   /** The argument as the compiler sees it. */
