@@ -1,5 +1,7 @@
 // The user-facing description API: the types a build.pogo.ts is written against and the identity helpers that give
 // editors full completion. Nothing here touches disk; helpers only build plain data and remember where they were called.
+// Longer than 400 lines on purpose: it is the one page a user reads (through their editor) to learn every field, so
+// the types and their TSDoc stay together; the code in it is a few identity helpers.
 
 /** A compiler family pogogen knows flags for. */
 export type CompilerFamily = 'gcc' | 'clang';
