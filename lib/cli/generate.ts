@@ -157,7 +157,7 @@ const planToolchain = (d: Described): PlanOptions['toolchain'] => (d.cross === u
 const pinOf = (t: { recipe?: RecipeInput }): { urls: string[]; sha256: string; name: string } => ({ urls: [...t.recipe!.source.urls], sha256: t.recipe!.source.sha256, name: t.recipe!.name });
 
 /** How archives are fetched in this run: the environment's mirrors, limits and proxies; a bar on a terminal only. */
-function fetchOptions(args: CliArgs, env: Env, log: (line: string) => void): FetchOptions & { cacheDir: string } {
+function fetchOptions(args: CliArgs, env: Env, log: (line: string) => void): FetchOptions & { cacheDir: string; env: Env } {
   const bar = process.stderr.isTTY ? progressBar('download', process.stderr) : undefined;
   const progress =
     bar === undefined
@@ -166,12 +166,17 @@ function fetchOptions(args: CliArgs, env: Env, log: (line: string) => void): Fet
           bar.update(received, total);
           if (total !== undefined && received >= total) bar.done();
         };
-  const limits = downloadLimits(env);
-  return { cacheDir: defaultCacheDir(env), offline: args.offline, log, mirrors: mirrorBases(undefined, env.POGOGEN_MIRRORS), maxBytes: limits.maxBytes, deadlineMs: limits.deadlineMs, proxy: proxyEnv(env), ...(progress === undefined ? {} : { progress }) };
+  return { cacheDir: defaultCacheDir(env), offline: args.offline, log, mirrors: mirrorBases(undefined, env.POGOGEN_MIRRORS), proxy: proxyEnv(env), env, ...(progress === undefined ? {} : { progress }) };
 }
 
-// The network and archive code loads only when a dependency's archive is asked for.
-const fetchArchive: typeof import('../deps/fetch.ts').fetchArchive = async (pin, opts) => (await import('../deps/fetch.ts')).fetchArchive(pin, opts);
+/**
+ * The network and archive code loads only when a dependency's archive is asked for; the download limits are read
+ * then too (a bad POGOGEN_MAX_DOWNLOAD is an error for a project that downloads, not for every project).
+ */
+async function fetchArchive(pin: Parameters<typeof import('../deps/fetch.ts').fetchArchive>[0], opts: FetchOptions & { env: Env }): ReturnType<typeof import('../deps/fetch.ts').fetchArchive> {
+  const { env, ...rest } = opts;
+  return (await import('../deps/fetch.ts')).fetchArchive(pin, { ...downloadLimits(env), ...rest });
+}
 
 /** `pogogen fetch`: every recipe's archive into the download cache, nothing generated. */
 export async function fetchCommand(args: CliArgs, cli: Cli): Promise<number> {
