@@ -1,6 +1,7 @@
 // Cross toolchains as data: a target triple and the tools that build for it (Debian's cross packages), the
 // pkg-config directory of its libraries, the emulator that runs its programs here, and how dependency builds name
 // the target (configure --host, OpenSSL's Configure target, CMake's processor).
+// (The one file read here, loadToolchain's, is the command's until lib/cli passes its reader: see loadToolchain.)
 import fs from 'node:fs';
 
 export interface CrossToolchain {
@@ -45,18 +46,32 @@ export const crossToolchains: Readonly<Record<string, CrossToolchain>> = {
 
 /**
  * A toolchain by name, or from a JSON file with the same fields (`triple` and `cc` required; the rest default to
- * `<triple>-ar`, ...). Returns an error message instead when it cannot.
+ * `<triple>-ar`, ...), read through `readFile` (the caller's: rules/ reads no files). Returns an error message
+ * instead when it cannot.
  */
-export function loadToolchain(spec: string): CrossToolchain | string {
+export function toolchainFromSpec(spec: string, readFile: (file: string) => string): CrossToolchain | string {
   const known = crossToolchains[spec];
   if (known !== undefined) return known;
   if (!spec.endsWith('.json')) return `unknown toolchain "${spec}"; known: ${Object.keys(crossToolchains).join(', ')}, or a .json file describing one`;
   let raw: unknown;
   try {
-    raw = JSON.parse(fs.readFileSync(spec, 'utf8'));
+    raw = JSON.parse(readFile(spec));
   } catch (err) {
     return `toolchain file ${spec} could not be read: ${(err as Error).message}`;
   }
+  return toolchainFromJson(spec, raw);
+}
+
+/**
+ * toolchainFromSpec reading the file from disk: kept for lib/cli/main.ts, which calls it today. Once the command
+ * passes its own reader (`toolchainFromSpec(spec, (f) => fs.readFileSync(f, 'utf8'))`), this and the fs import go.
+ */
+export function loadToolchain(spec: string): CrossToolchain | string {
+  return toolchainFromSpec(spec, (file) => fs.readFileSync(file, 'utf8'));
+}
+
+/** A toolchain file's parsed JSON, checked, with the defaults filled in; or what is wrong with it. */
+function toolchainFromJson(spec: string, raw: unknown): CrossToolchain | string {
   const o = raw as Partial<Record<keyof CrossToolchain, unknown>>;
   const strs = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
   if (typeof o.triple !== 'string' || !/^[A-Za-z0-9_]+(-[A-Za-z0-9_.]+)+$/.test(o.triple)) return `toolchain file ${spec}: "triple" must be a target triple such as aarch64-linux-gnu`;

@@ -36,14 +36,46 @@ const ident = (s: string): string => {
 export function guessDescription(projectName: string, files: readonly TreeFile[]): InitResult {
   const guesses: string[] = [];
   const sources = files.filter((f) => f.path.endsWith('.c')).sort((a, b) => (a.path < b.path ? -1 : 1));
-  const headers = new Set(files.filter((f) => f.path.endsWith('.h')).map((f) => f.path));
   if (sources.length === 0) throw new Error('no .c files found: nothing to build');
 
   const programs = sources.filter((f) => mainRe.test(f.text));
   if (programs.length === 0) guesses.push('no file defines main(): the sources become one static library');
   const rest = sources.filter((f) => !programs.includes(f));
+  const names = programNames(projectName, programs, guesses);
+  const { includeDirs, sys } = scanIncludes(sources, files, guesses);
+  for (const [, s] of sys) guesses.push(s.lib !== undefined ? `link -l${s.lib} (${s.why}): ${s.by}` : `dependency ${s.dep} (${s.why}, from the system via pkg-config or built from source; an auto feature): ${s.by}`);
 
-  // Program names: the file name, or its directory's when the file is main.c.
+  const layout: Layout = {
+    projectName,
+    programs,
+    rest,
+    names,
+    libs: [...sys.values()].flatMap((s) => (s.lib === undefined ? [] : [s.lib])).sort(),
+    deps: [...sys.values()].flatMap((s) => (s.dep === undefined ? [] : [s.dep])).sort(),
+    dirs: [...includeDirs].sort(),
+  };
+  const lines = [...descriptionHead(layout), ...targetsFunction(layout, guesses), '});'];
+  return { description: `${lines.join('\n')}\n`, guesses };
+}
+
+/** What the description is written from. */
+interface Layout {
+  readonly projectName: string;
+  /** Sources with a main(), and the others. */
+  readonly programs: readonly TreeFile[];
+  readonly rest: readonly TreeFile[];
+  /** Program name by source path. */
+  readonly names: ReadonlyMap<string, string>;
+  /** System libraries to link, dependencies (as optional features), include dirs. */
+  readonly libs: readonly string[];
+  readonly deps: readonly string[];
+  readonly dirs: readonly string[];
+}
+
+type SystemUse = { lib?: string; dep?: 'uring' | 'crypto'; why: string; by: string };
+
+/** Program names: the file name, or its directory's when the file is main.c. */
+function programNames(projectName: string, programs: readonly TreeFile[], guesses: string[]): Map<string, string> {
   const names = new Map<string, string>();
   for (const p of programs) {
     const base = path.posix.basename(p.path, '.c');
@@ -54,10 +86,14 @@ export function guessDescription(projectName: string, files: readonly TreeFile[]
     names.set(p.path, name);
     guesses.push(`executable ${name}: ${p.path} defines main()`);
   }
+  return names;
+}
 
-  // Include dirs: where quoted includes resolve, relative to the including file or to a directory of the tree.
+/** Include dirs (where quoted includes resolve, relative to the including file or to a directory of the tree) and the system libraries included. */
+function scanIncludes(sources: readonly TreeFile[], files: readonly TreeFile[], guesses: string[]): { includeDirs: Set<string>; sys: Map<string, SystemUse> } {
+  const headers = new Set(files.filter((f) => f.path.endsWith('.h')).map((f) => f.path));
   const includeDirs = new Set<string>();
-  const sys = new Map<string, { lib?: string; dep?: 'uring' | 'crypto'; why: string; by: string }>();
+  const sys = new Map<string, SystemUse>();
   for (const f of [...sources, ...files.filter((x) => x.path.endsWith('.h'))]) {
     for (const m of f.text.matchAll(includeRe)) {
       const [, kind, inc] = m as unknown as [string, string, string];
@@ -77,26 +113,34 @@ export function guessDescription(projectName: string, files: readonly TreeFile[]
       }
     }
   }
-  for (const [, s] of sys) guesses.push(s.lib !== undefined ? `link -l${s.lib} (${s.why}): ${s.by}` : `dependency ${s.dep} (${s.why}, from the system via pkg-config or built from source; an auto feature): ${s.by}`);
+  return { includeDirs, sys };
+}
 
-  const libs = [...sys.values()].flatMap((s) => (s.lib === undefined ? [] : [s.lib])).sort();
-  const deps = [...sys.values()].flatMap((s) => (s.dep === undefined ? [] : [s.dep])).sort();
-  const dirs = [...includeDirs].sort();
-  const q = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-  const list = (xs: readonly string[]): string => `[${xs.map(q).join(', ')}]`;
-  const lines: string[] = [];
+const q = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+const list = (xs: readonly string[]): string => `[${xs.map(q).join(', ')}]`;
+
+/** The file's comment, imports, and the description's head: project and options. */
+function descriptionHead(l: Layout): string[] {
+  const { deps, rest, programs } = l;
   const imports = ['defineBuild', 'executable', ...(deps.length > 0 ? ['dependency', 'option', 'recipes'] : []), ...(rest.length > 0 && programs.length !== 1 ? ['staticLibrary'] : [])].sort();
+  const lines: string[] = [];
   lines.push(`// Written by \`pogogen init\` from the sources it found; edit freely.`);
   lines.push(`import { ${imports.join(', ')} } from 'pogogen';`, '');
   lines.push('export default defineBuild({');
-  lines.push(`  project: { name: ${q(projectName)} },`);
+  lines.push(`  project: { name: ${q(l.projectName)} },`);
   if (deps.length > 0) {
     lines.push('  options: {');
     if (deps.includes('crypto')) lines.push("    openssl: option.feature('auto', 'OpenSSL'),");
     if (deps.includes('uring')) lines.push("    uring: option.feature('auto', 'io_uring through liburing'),");
     lines.push('  },');
   }
-  lines.push(`  targets: (${deps.length > 0 ? '{ options }' : ''}) => {`);
+  return lines;
+}
+
+/** The targets function: dependencies, the shared static library when there is one, one executable per program. */
+function targetsFunction(l: Layout, guesses: string[]): string[] {
+  const { programs, rest, deps, dirs, libs, names } = l;
+  const lines: string[] = [`  targets: (${deps.length > 0 ? '{ options }' : ''}) => {`];
   const depNames: string[] = [];
   if (deps.includes('crypto')) {
     lines.push("    const crypto = dependency('crypto', { recipe: recipes.openssl, feature: options.openssl, ifMissing: { defines: ['NOOPENSSL'] } });");
@@ -109,7 +153,7 @@ export function guessDescription(projectName: string, files: readonly TreeFile[]
   const shared = rest.length > 0 && programs.length !== 1;
   const targets: string[] = [...depNames];
   if (shared) {
-    const libName = programs.length === 0 ? ident(projectName) : 'common';
+    const libName = programs.length === 0 ? ident(l.projectName) : 'common';
     lines.push(`    const ${ident(libName)} = staticLibrary(${q(libName)}, {`);
     lines.push(`      sources: ${list(rest.map((f) => f.path))},`);
     if (dirs.length > 0) lines.push(`      public: { includeDirs: ${list(dirs)} },`);
@@ -122,7 +166,7 @@ export function guessDescription(projectName: string, files: readonly TreeFile[]
     const name = names.get(p.path)!;
     const v = ident(`exe_${name}`);
     const srcs = programs.length === 1 ? [p.path, ...rest.map((f) => f.path)] : [p.path];
-    const ds = [...(shared ? [ident(programs.length === 0 ? projectName : 'common')] : []), ...depNames];
+    const ds = [...(shared ? [ident(programs.length === 0 ? l.projectName : 'common')] : []), ...depNames];
     lines.push(`    const ${v} = executable(${q(name)}, {`);
     lines.push(`      sources: ${list(srcs)},`);
     if (!shared && dirs.length > 0) lines.push(`      includeDirs: ${list(dirs)},`);
@@ -132,8 +176,6 @@ export function guessDescription(projectName: string, files: readonly TreeFile[]
     targets.push(v);
   }
   if (programs.length === 1 && rest.length > 0) guesses.push(`the other ${rest.length} source${rest.length === 1 ? '' : 's'} go into ${names.get(programs[0]!.path)} (one program)`);
-  lines.push(`    return [${targets.join(', ')}];`);
-  lines.push('  },');
-  lines.push('});');
-  return { description: `${lines.join('\n')}\n`, guesses };
+  lines.push(`    return [${targets.join(', ')}];`, '  },');
+  return lines;
 }

@@ -4,7 +4,7 @@
 import { ruleTables } from '../../rules/index.ts';
 import { expand, type Steps } from '../plan/steps.ts';
 import type { Graph } from '../resolve/graph.ts';
-import { normalize } from '../resolve/files.ts';
+import { normalize } from '../resolve/paths.ts';
 import { dependencySettings, type DependencyTarget } from '../resolve/resolve.ts';
 import { profileCompileFlags } from '../plan/plan.ts';
 import { normalizeSettings, type Model, type ModelTarget, type NormalizedSettings, type Toolchain } from '../model/validate.ts';

@@ -1,4 +1,6 @@
-// The built-in profiles and how a project's overrides and custom profiles are merged onto them.
+// How a project's overrides and custom profiles are merged onto the built-in profiles (whose flags are data in
+// rules/profiles.ts), and the names the command line accepts for them.
+import { builtinProfiles as builtinProfileFlags } from '../../rules/profiles.ts';
 import type { ProfileInput } from './schema.ts';
 
 /** A profile with every field decided; flags are shared by gcc and clang, the rest is translated by rules/. */
@@ -22,11 +24,7 @@ export interface Profile {
   readonly pgo: boolean;
 }
 
-export const builtinProfiles: Readonly<Record<string, ProfileInput>> = {
-  development: { cflags: ['-O0', '-g3', '-Wall', '-Wextra'], sanitize: ['address', 'undefined'] },
-  production: { cflags: ['-O3'], defines: ['NDEBUG'], lto: true, strip: true, reproducible: true },
-  testing: { cflags: ['-O1', '-g'], defines: ['TESTING'], coverage: true },
-};
+export const builtinProfiles: Readonly<Record<string, ProfileInput>> = builtinProfileFlags;
 
 export const profileAliases: Readonly<Record<string, string>> = { dev: 'development', prod: 'production', test: 'testing' };
 

@@ -1,13 +1,14 @@
 // Turning the loaded description into a Model: schema checks, options from -D, the profile, and the targets the
 // description's function returns; every problem becomes a Diagnostic, all are reported together.
-import type { $ZodIssue } from 'zod/v4/core';
 import type { CompilerFamily, Platform } from './api.ts';
-import { closest, DiagnosticsError, fieldPath, isThenable, quote, repr, thrownText, type Diagnostic } from './diagnostics.ts';
-
-export { quote };
+import { closest, DiagnosticsError, fieldPath, isThenable, quote, thrownText } from './diagnostics.ts';
+import { Collector, kindOf } from './issues.ts';
 import { frameIn, locate, type SourceTexts } from './locate.ts';
 import { mergeProfile, normalizeDefines, profileAliases, builtinProfiles, type Profile } from './profiles.ts';
-import { buildSchema, targetSchema, type OptionInput, type SettingsInput, type TargetInput } from './schema.ts';
+import { buildSchema, targetSchema, type BuildInput, type OptionInput, type SettingsInput, type TargetInput } from './schema.ts';
+
+export { quote };
+export { MAX_DIAGNOSTICS } from './issues.ts';
 
 export interface NormalizedSettings {
   readonly cflags: readonly string[];
@@ -79,9 +80,6 @@ function choices(values: readonly string[]): string {
   return `${values.slice(0, 10).map(quote).join(', ')}${values.length > 10 ? ` and ${values.length - 10} more` : ''}`;
 }
 
-/** Diagnostics from the schema beyond this many are counted, not listed. */
-export const MAX_DIAGNOSTICS = 50;
-
 export function normalizeSettings(s: SettingsInput | undefined): NormalizedSettings {
   return {
     cflags: s?.cflags ?? [],
@@ -108,167 +106,22 @@ export function validate(value: unknown, opts: ValidateOptions): Model {
 
 function validateValue(value: unknown, opts: ValidateOptions): Model {
   const { src } = opts;
-  const rel = (file: string): string => (file.startsWith(opts.root + '/') ? file.slice(opts.root.length + 1) : file);
-  const diags: Diagnostic[] = [];
-  // The line of a field path where it can be found, else the file the description starts in.
-  const placeAt = (root: unknown, path: readonly PropertyKey[]): Place => {
-    const loc = locate(root, path, src);
-    return { file: rel(loc?.file ?? src.main), ...(loc === undefined ? {} : { line: loc.line }) };
-  };
-  const at = (root: unknown, path: readonly PropertyKey[], message: string, help?: string): Diagnostic => ({
-    ...placeAt(root, path),
-    path: fieldPath(path),
-    message,
-    ...(help === undefined ? {} : { help }),
-  });
-  // A list of 50,000 wrong entries is one mistake: report the first ones, count the rest (locating each costs too).
-  let unreported = 0;
-  const zodDiags = (root: unknown, prefix: readonly PropertyKey[], issues: readonly $ZodIssue[]): void => {
-    for (const issue of issues) {
-      if (diags.length >= MAX_DIAGNOSTICS) {
-        unreported++;
-        continue;
-      }
-      const path = [...prefix, ...issue.path];
-      // A value of the right type with a bad character fails a union as a whole (a define's key, say): report the
-      // member it fits and what is wrong inside it, not "expected a list or an object".
-      const fitting = issue.code === 'invalid_union' ? issue.errors.find((e) => e.length > 0 && e.every((i) => i.code === 'custom' || i.code === 'invalid_key')) : undefined;
-      if (fitting !== undefined) zodDiags(root, path, fitting);
-      else if (issue.code === 'invalid_key') {
-        for (const inner of issue.issues) diags.push(at(root, path, `the key ${inner.message}`));
-      } else if (issue.code === 'unrecognized_keys') {
-        for (const key of issue.keys) {
-          const known = knownKeys(root, path);
-          const guess = closest(key, known);
-          diags.push(at(root, [...path, key], `unknown field ${quote(key)}`, guess === undefined ? `known fields: ${known.join(', ')}` : `did you mean "${guess}"?`));
-        }
-      } else {
-        diags.push(at(root, path, describeIssue(issue, root, path)));
-      }
-    }
-  };
-
+  const c: Collector = new Collector(opts.root, src);
   if (typeof value !== 'object' || value === null) {
-    throw new DiagnosticsError([{ file: rel(src.main), path: '', message: 'the default export must be the description object', help: 'export default defineBuild({ project: { name: "app" }, targets: [...] })' }]);
+    throw new DiagnosticsError([{ file: c.rel(src.main), path: '', message: 'the default export must be the description object', help: 'export default defineBuild({ project: { name: "app" }, targets: [...] })' }]);
   }
   const parsed = buildSchema.safeParse(value);
-  const stop: () => never = () => {
-    throw new DiagnosticsError(unreported === 0 ? diags : [...diags, { file: rel(src.main), path: '', message: `${unreported} more problem${unreported === 1 ? '' : 's'} not shown` }]);
-  };
   if (!parsed.success) {
-    zodDiags(value, [], parsed.error.issues);
-    stop();
+    c.zod(value, [], parsed.error.issues);
+    c.stop();
   }
   const build = parsed.data;
-
-  // Options: declared defaults, then -D values, each checked against its type.
-  const optionSpecs = build.options ?? {};
-  const options: Record<string, string | boolean> = {};
-  for (const [name, spec] of Object.entries(optionSpecs)) {
-    if (spec.type === 'enum' && !spec.values.includes(spec.default)) {
-      diags.push(at(value, ['options', name, 'default'], `default ${quote(spec.default)} is not one of ${choices(spec.values)}`));
-    }
-    options[name] = spec.default;
-  }
-  for (const [name, raw] of Object.entries(opts.defines)) {
-    const spec = optionSpecs[name];
-    if (spec === undefined) {
-      const guess = closest(name, Object.keys(optionSpecs));
-      diags.push({ file: '<command line>', path: `-D ${name}`, message: `unknown option "${name}"`, help: guess !== undefined ? `did you mean "${guess}"?` : Object.keys(optionSpecs).length === 0 ? 'this project declares no options' : `options: ${Object.keys(optionSpecs).sort().join(', ')}` });
-      continue;
-    }
-    const v = parseOptionValue(spec, raw);
-    if (v === undefined) diags.push({ file: '<command line>', path: `-D ${name}=${raw}`, message: `invalid value "${raw}" for ${spec.type} option "${name}"`, help: `expected ${expectedValues(spec)}` });
-    else options[name] = v;
-  }
-
-  // Profile.
-  const profileName = profileAliases[opts.profile] ?? opts.profile;
-  const userProfiles = build.profiles ?? {};
-  const merged = mergeProfile(profileName, userProfiles);
-  let profile: Profile | undefined;
-  if ('cycle' in merged) diags.push(at(value, ['profiles', profileName, 'extends'], `profile inheritance loops: ${merged.cycle.join(' → ')}`));
-  else if ('unknown' in merged) {
-    const names = [...new Set([...Object.keys(builtinProfiles), ...Object.keys(userProfiles)])].sort();
-    const guess = closest(merged.unknown, [...names, ...Object.keys(profileAliases)]);
-    if (merged.unknown === profileName) diags.push({ file: '<command line>', path: '--profile', message: `unknown profile "${opts.profile}"`, help: guess !== undefined ? `did you mean "${guess}"?` : `profiles: ${names.join(', ')}` });
-    else diags.push(at(value, ['profiles', merged.from, 'extends'], `profile "${merged.from}" extends unknown profile "${merged.unknown}"`, guess === undefined ? undefined : `did you mean "${guess}"?`));
-  } else profile = merged;
-  if (profile !== undefined) {
-    const san = profile.sanitize;
-    if (san.includes('memory') && opts.toolchain.family !== 'clang') diags.push(at(value, ['profiles', profile.name, 'sanitize'], 'the memory sanitizer needs clang', 'use CC=clang, or drop "memory"'));
-    if (san.includes('thread') && (san.includes('address') || san.includes('leak'))) diags.push(at(value, ['profiles', profile.name, 'sanitize'], `the thread sanitizer cannot be combined with ${san.includes('address') ? 'address' : 'leak'}`, 'use a separate profile for each'));
-    if (san.includes('memory') && san.includes('address')) diags.push(at(value, ['profiles', profile.name, 'sanitize'], 'the memory sanitizer cannot be combined with address'));
-  }
-  if (diags.length > 0 || profile === undefined) throw new DiagnosticsError(diags);
-
-  // Targets: a list, or a function of the build context.
-  let targetsValue: unknown = build.targets;
-  if (typeof targetsValue === 'function') {
-    const ctx = {
-      options: Object.freeze({ ...options }),
-      profile: profile.name,
-      platform: opts.platform,
-      compiler: Object.freeze({ family: opts.toolchain.family, version: opts.toolchain.version, command: opts.toolchain.cc.join(' ') }),
-    };
-    try {
-      targetsValue = (targetsValue as (c: typeof ctx) => unknown)(Object.freeze(ctx));
-    } catch (err) {
-      const loc = frameIn(err, src);
-      const message = `the targets function threw: ${thrownText(err)}`;
-      // A thrown value that is no Error has no stack to place it by: the line of `targets` then.
-      throw new DiagnosticsError([loc === undefined ? at(value, ['targets'], message) : { file: rel(loc.file), line: loc.line, ...(loc.column === undefined ? {} : { column: loc.column }), path: 'targets', message }]);
-    }
-    if (isThenable(targetsValue)) {
-      // Handled, so that its rejection (an async function that threw) is not also reported as unhandled.
-      Promise.resolve(targetsValue).catch(() => {});
-      throw new DiagnosticsError([at(value, ['targets'], 'the targets function returned a Promise: it must return the list of targets itself', 'an async function cannot be used here: await what it needs at the top level of build.pogo.ts, then return the list')]);
-    }
-    if (!Array.isArray(targetsValue)) {
-      throw new DiagnosticsError([at(value, ['targets'], `the targets function must return a list of targets, got ${kindOf(targetsValue)}`)]);
-    }
-  }
-  const root = { targets: targetsValue };
-  const listed = (Array.prototype.map.call(targetsValue, (t: unknown, i: number) => ({ t, i })) as { t: unknown; i: number }[]).filter(({ t }) => t !== false && t !== null && t !== undefined);
-  // Membership by identity in a Set: a list scan per dependency was quadratic in the number of targets.
-  const listedSet = new Set(listed.map((l) => l.t));
-  const targets: ModelTarget[] = [];
-  const byName = new Map<string, ModelTarget>();
-  const seenObjects = new Set<unknown>();
-  const addTarget = (t: unknown, path: readonly PropertyKey[]): void => {
-    if (seenObjects.has(t)) return;
-    seenObjects.add(t);
-    const r = targetSchema.safeParse(t);
-    if (!r.success) {
-      zodDiags(root, path, r.error.issues);
-      return;
-    }
-    let place: Place | undefined;
-    const where = (): Place => (place ??= placeAt(root, path));
-    const mt: ModelTarget = { ...r.data, fieldPath: fieldPath(path), segments: path, where };
-    const prev = byName.get(mt.name);
-    if (prev !== undefined) {
-      const p = prev.where();
-      diags.push(at(root, [...path, 'name'], `two targets are named "${mt.name}"`, `the other one is ${prev.fieldPath}${p.line === undefined ? '' : ` (${placeText(p)})`}`));
-      return;
-    }
-    byName.set(mt.name, mt);
-    targets.push(mt);
-    // Targets referenced by object but not listed are part of the build too.
-    const prog = (t as Record<string, unknown>).program;
-    if (typeof prog === 'object' && prog !== null && !listedSet.has(prog)) addTarget(prog, [...path, 'program']);
-    for (const field of ['deps', 'publicDeps'] as const) {
-      const list = (t as Record<string, unknown>)[field];
-      if (!Array.isArray(list)) continue;
-      // The array's own methods may be user-replaced: use Array.prototype's.
-      Array.prototype.forEach.call(list, (d: unknown, j: number) => {
-        if (typeof d === 'object' && d !== null && !listedSet.has(d)) addTarget(d, [...path, field, j]);
-      });
-    }
-  };
-  for (const { t, i } of listed) addTarget(t, ['targets', i]);
-  if (diags.length > 0) stop();
-
+  const { optionSpecs, options } = validateOptions(build, value, opts.defines, c);
+  const profile = validateProfile(build, value, opts, c);
+  if (c.count > 0 || profile === undefined) c.stop();
+  const root = { targets: evaluateTargets(build, value, { options, profile: profile.name, opts }, c) };
+  const targets = collectTargets(root, c);
+  if (c.count > 0) c.stop();
   targets.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return {
     root: opts.root,
@@ -282,9 +135,135 @@ function validateValue(value: unknown, opts: ValidateOptions): Model {
     install: build.install ?? [],
     locate: (segments) => {
       const loc = locate(root, segments, src);
-      return loc === undefined ? undefined : { file: rel(loc.file), line: loc.line };
+      return loc === undefined ? undefined : { file: c.rel(loc.file), line: loc.line };
     },
   };
+}
+
+/** Options: declared defaults, then -D values, each checked against its type. */
+function validateOptions(build: BuildInput, value: unknown, defines: Readonly<Record<string, string>>, c: Collector): { optionSpecs: Readonly<Record<string, OptionInput>>; options: Record<string, string | boolean> } {
+  const optionSpecs = build.options ?? {};
+  const options: Record<string, string | boolean> = {};
+  for (const [name, spec] of Object.entries(optionSpecs)) {
+    if (spec.type === 'enum' && !spec.values.includes(spec.default)) {
+      c.add(c.at(value, ['options', name, 'default'], `default ${quote(spec.default)} is not one of ${choices(spec.values)}`));
+    }
+    options[name] = spec.default;
+  }
+  for (const [name, raw] of Object.entries(defines)) {
+    const spec = optionSpecs[name];
+    if (spec === undefined) {
+      const guess = closest(name, Object.keys(optionSpecs));
+      c.add({ file: '<command line>', path: `-D ${name}`, message: `unknown option "${name}"`, help: guess !== undefined ? `did you mean "${guess}"?` : Object.keys(optionSpecs).length === 0 ? 'this project declares no options' : `options: ${Object.keys(optionSpecs).sort().join(', ')}` });
+      continue;
+    }
+    const v = parseOptionValue(spec, raw);
+    if (v === undefined) c.add({ file: '<command line>', path: `-D ${name}=${raw}`, message: `invalid value "${raw}" for ${spec.type} option "${name}"`, help: `expected ${expectedValues(spec)}` });
+    else options[name] = v;
+  }
+  return { optionSpecs, options };
+}
+
+/** The profile asked for, merged onto what it extends; undefined when it cannot be (reported). */
+function validateProfile(build: BuildInput, value: unknown, opts: ValidateOptions, c: Collector): Profile | undefined {
+  const profileName = profileAliases[opts.profile] ?? opts.profile;
+  const userProfiles = build.profiles ?? {};
+  const merged = mergeProfile(profileName, userProfiles);
+  if ('cycle' in merged) {
+    c.add(c.at(value, ['profiles', profileName, 'extends'], `profile inheritance loops: ${merged.cycle.join(' → ')}`));
+    return undefined;
+  }
+  if ('unknown' in merged) {
+    const names = [...new Set([...Object.keys(builtinProfiles), ...Object.keys(userProfiles)])].sort();
+    const guess = closest(merged.unknown, [...names, ...Object.keys(profileAliases)]);
+    if (merged.unknown === profileName) c.add({ file: '<command line>', path: '--profile', message: `unknown profile "${opts.profile}"`, help: guess !== undefined ? `did you mean "${guess}"?` : `profiles: ${names.join(', ')}` });
+    else c.add(c.at(value, ['profiles', merged.from, 'extends'], `profile "${merged.from}" extends unknown profile "${merged.unknown}"`, guess === undefined ? undefined : `did you mean "${guess}"?`));
+    return undefined;
+  }
+  checkSanitizers(merged, value, opts.toolchain, c);
+  return merged;
+}
+
+/** Sanitizers the compiler lacks or that cannot be combined. */
+function checkSanitizers(profile: Profile, value: unknown, toolchain: Toolchain, c: Collector): void {
+  const san = profile.sanitize;
+  const at = ['profiles', profile.name, 'sanitize'];
+  if (san.includes('memory') && toolchain.family !== 'clang') c.add(c.at(value, at, 'the memory sanitizer needs clang', 'use CC=clang, or drop "memory"'));
+  if (san.includes('thread') && (san.includes('address') || san.includes('leak'))) c.add(c.at(value, at, `the thread sanitizer cannot be combined with ${san.includes('address') ? 'address' : 'leak'}`, 'use a separate profile for each'));
+  if (san.includes('memory') && san.includes('address')) c.add(c.at(value, at, 'the memory sanitizer cannot be combined with address'));
+}
+
+/** The targets list: as given, or what the description's function returns for the build context. */
+function evaluateTargets(build: BuildInput, value: unknown, ctxOf: { options: Record<string, string | boolean>; profile: string; opts: ValidateOptions }, c: Collector): unknown {
+  const targetsValue: unknown = build.targets;
+  if (typeof targetsValue !== 'function') return targetsValue;
+  const { opts } = ctxOf;
+  const ctx = {
+    options: Object.freeze({ ...ctxOf.options }),
+    profile: ctxOf.profile,
+    platform: opts.platform,
+    compiler: Object.freeze({ family: opts.toolchain.family, version: opts.toolchain.version, command: opts.toolchain.cc.join(' ') }),
+  };
+  let result: unknown;
+  try {
+    result = (targetsValue as (x: typeof ctx) => unknown)(Object.freeze(ctx));
+  } catch (err) {
+    const loc = frameIn(err, opts.src);
+    const message = `the targets function threw: ${thrownText(err)}`;
+    // A thrown value that is no Error has no stack to place it by: the line of `targets` then.
+    throw new DiagnosticsError([loc === undefined ? c.at(value, ['targets'], message) : { file: c.rel(loc.file), line: loc.line, ...(loc.column === undefined ? {} : { column: loc.column }), path: 'targets', message }]);
+  }
+  if (isThenable(result)) {
+    // Handled, so that its rejection (an async function that threw) is not also reported as unhandled.
+    Promise.resolve(result).catch(() => {});
+    throw new DiagnosticsError([c.at(value, ['targets'], 'the targets function returned a Promise: it must return the list of targets itself', 'an async function cannot be used here: await what it needs at the top level of build.pogo.ts, then return the list')]);
+  }
+  if (!Array.isArray(result)) {
+    throw new DiagnosticsError([c.at(value, ['targets'], `the targets function must return a list of targets, got ${kindOf(result)}`)]);
+  }
+  return result;
+}
+
+/** Each listed target checked against the schema, and those referenced by object but not listed (they are part of the build too). */
+function collectTargets(root: { readonly targets: unknown }, c: Collector): ModelTarget[] {
+  const listed = (Array.prototype.map.call(root.targets, (t: unknown, i: number) => ({ t, i })) as { t: unknown; i: number }[]).filter(({ t }) => t !== false && t !== null && t !== undefined);
+  // Membership by identity in a Set: a list scan per dependency was quadratic in the number of targets.
+  const listedSet = new Set(listed.map((l) => l.t));
+  const targets: ModelTarget[] = [];
+  const byName = new Map<string, ModelTarget>();
+  const seenObjects = new Set<unknown>();
+  const addTarget = (t: unknown, path: readonly PropertyKey[]): void => {
+    if (seenObjects.has(t)) return;
+    seenObjects.add(t);
+    const r = targetSchema.safeParse(t);
+    if (!r.success) {
+      c.zod(root, path, r.error.issues);
+      return;
+    }
+    let place: Place | undefined;
+    const where = (): Place => (place ??= c.placeAt(root, path));
+    const mt: ModelTarget = { ...r.data, fieldPath: fieldPath(path), segments: path, where };
+    const prev = byName.get(mt.name);
+    if (prev !== undefined) {
+      const p = prev.where();
+      c.add(c.at(root, [...path, 'name'], `two targets are named "${mt.name}"`, `the other one is ${prev.fieldPath}${p.line === undefined ? '' : ` (${placeText(p)})`}`));
+      return;
+    }
+    byName.set(mt.name, mt);
+    targets.push(mt);
+    const prog = (t as Record<string, unknown>).program;
+    if (typeof prog === 'object' && prog !== null && !listedSet.has(prog)) addTarget(prog, [...path, 'program']);
+    for (const field of ['deps', 'publicDeps'] as const) {
+      const list = (t as Record<string, unknown>)[field];
+      if (!Array.isArray(list)) continue;
+      // The array's own methods may be user-replaced: use Array.prototype's.
+      Array.prototype.forEach.call(list, (d: unknown, j: number) => {
+        if (typeof d === 'object' && d !== null && !listedSet.has(d)) addTarget(d, [...path, field, j]);
+      });
+    }
+  };
+  for (const { t, i } of listed) addTarget(t, ['targets', i]);
+  return targets;
 }
 
 export function parseOptionValue(spec: OptionInput, raw: string): string | boolean | undefined {
@@ -312,82 +291,5 @@ function expectedValues(spec: OptionInput): string {
       return choices(spec.values);
     case 'feature':
       return 'auto, enabled or disabled';
-  }
-}
-
-function kindOf(v: unknown): string {
-  if (v === null || v === undefined) return String(v);
-  if (Array.isArray(v)) return 'a list';
-  return typeof v === 'object' ? 'an object' : `${typeof v} ${repr(v)}`;
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let v = root;
-  for (const k of path) {
-    if (typeof v !== 'object' || v === null) return undefined;
-    v = (v as Record<PropertyKey, unknown>)[k];
-  }
-  return v;
-}
-
-// Field names for "did you mean", read from the schemas themselves so they cannot drift apart: the schema at an
-// issue's path is found by walking buildSchema along it, choosing a union's member by the value's `kind`.
-interface SchemaDef {
-  readonly type: string;
-  readonly shape?: Record<string, { readonly def: SchemaDef }>;
-  readonly innerType?: { readonly def: SchemaDef };
-  readonly element?: { readonly def: SchemaDef };
-  readonly valueType?: { readonly def: SchemaDef };
-  readonly options?: readonly { readonly def: SchemaDef }[];
-}
-
-function memberFor(def: SchemaDef, value: unknown): SchemaDef | undefined {
-  for (;;) {
-    if (def.innerType !== undefined && (def.type === 'optional' || def.type === 'nullable' || def.type === 'default')) def = def.innerType.def;
-    else if (def.type === 'union') {
-      const objects = (def.options ?? []).map((o) => o.def).filter((o) => o.type === 'object');
-      const kind = (value as { kind?: unknown } | null | undefined)?.kind;
-      const byKind = objects.find((o) => (o.shape?.kind?.def as { values?: unknown[] } | undefined)?.values?.includes(kind));
-      const next = byKind ?? (objects.length === 1 ? objects[0] : undefined);
-      if (next === undefined) return undefined;
-      def = next;
-    } else return def;
-  }
-}
-
-/** The fields allowed where an unknown key was found, for the "did you mean" help. */
-function knownKeys(root: unknown, path: readonly PropertyKey[]): string[] {
-  // Targets are checked one by one against targetSchema (the description's list holds unknown values).
-  const inTarget = path[0] === 'targets' && path.length >= 2;
-  let def: SchemaDef | undefined = ((inTarget ? targetSchema : buildSchema) as unknown as { def: SchemaDef }).def;
-  let value = inTarget ? valueAt(root, path.slice(0, 2)) : root;
-  for (const k of inTarget ? path.slice(2) : path) {
-    def = def === undefined ? undefined : memberFor(def, value);
-    if (def === undefined) return [];
-    const next: { def: SchemaDef } | undefined = def.type === 'object' ? def.shape?.[String(k)] : def.type === 'array' ? def.element : def.type === 'record' ? def.valueType : undefined;
-    if (next === undefined) return [];
-    def = next.def;
-    value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[k] : undefined;
-  }
-  def = def === undefined ? undefined : memberFor(def, value);
-  return def?.type === 'object' ? Object.keys(def.shape ?? {}) : [];
-}
-
-function describeIssue(issue: $ZodIssue, root: unknown, path: readonly PropertyKey[]): string {
-  const actual = valueAt(root, path);
-  switch (issue.code) {
-    case 'invalid_type':
-      if (actual === undefined) return `missing required field (expected ${issue.expected})`;
-      return `expected ${issue.expected}, got ${kindOf(actual)}`;
-    case 'invalid_value':
-      return `expected one of ${issue.values.map((v) => repr(v)).join(', ')}, got ${repr(actual)}`;
-    case 'invalid_union':
-      if ('discriminator' in issue && actual !== null && typeof actual === 'object') {
-        const d = (actual as Record<string, unknown>)[String(issue.discriminator)];
-        return d === undefined ? `${issue.message} (missing "${String(issue.discriminator)}")` : `${issue.message}, got ${repr(d)}`;
-      }
-      return `${issue.message}, got ${kindOf(actual)}`;
-    default:
-      return issue.message;
   }
 }

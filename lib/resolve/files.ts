@@ -1,95 +1,17 @@
-// Source files on disk: globs expanded once per pattern, existence checked through cached directory listings
-// (no stat per source), and the directories a glob looked at (their mtimes tell ninja to regenerate).
+// The listing step, the one part of resolving that reads the disk: directory listings (no stat per source) and
+// glob matches, gathered before resolve() so that it works from what it is given. listDirs starts early, on the
+// raw description; listSources completes it from the validated model.
 import fs from 'node:fs';
-import path from 'node:path';
 import fg from 'fast-glob';
-import micromatch from 'micromatch';
+import type { Model } from '../model/validate.ts';
+import { dirAndBase, globChars, isDynamic, isPlainRoot, normalize } from './paths.ts';
+import type { GlobListing, Listings, SourceListing } from './tree.ts';
 
-/** The characters any of fast-glob's dynamic-pattern checks look for. */
-const globChars = /[\\*?!\[({]/;
-
-/** Directory listings by absolute path; null for a directory that could not be read. */
-export type Listings = Map<string, Set<string> | null>;
-
-export class SourceTree {
-  private readonly listings: Listings;
-  /** Directories whose listing decides the build (globbed), root-relative, for the regeneration depfile. */
-  readonly watchedDirs = new Set<string>();
-
-  /** True when `${root}/${rel}` is already what path.resolve would make of a plain relative path. */
-  private readonly plainRoot: boolean;
-
-  /** `listings`: directories already read (listDirs), taken over as they are. */
-  constructor(
-    readonly root: string,
-    listings: Listings = new Map(),
-  ) {
-    this.plainRoot = isPlainRoot(root);
-    this.listings = listings;
-  }
-
-  /** True when `rel` (root-relative or absolute) names an existing file or directory. */
-  exists(rel: string): boolean {
-    const [dir, base] = dirAndBase(this.root, this.plainRoot, rel);
-    let names = this.listings.get(dir);
-    if (names === undefined) {
-      try {
-        names = new Set(fs.readdirSync(dir));
-      } catch {
-        names = null;
-      }
-      this.listings.set(dir, names);
-    }
-    return names !== null && names.has(base);
-  }
-
-  /**
-   * Expands a sources list: literal paths kept in order, globs sorted, `!pattern` entries excluding from
-   * everything before and after. Returns the files and the patterns that matched nothing.
-   */
-  expand(entries: readonly string[]): { files: string[]; missing: string[]; emptyGlobs: string[] } {
-    const excludes = entries.filter((e) => e.startsWith('!')).map((e) => e.slice(1));
-    const seen = new Set<string>();
-    const files: string[] = [];
-    const missing: string[] = [];
-    const emptyGlobs: string[] = [];
-    const add = (f: string): void => {
-      if (seen.has(f) || (excludes.length > 0 && micromatch.isMatch(f, excludes))) return;
-      seen.add(f);
-      files.push(f);
-    };
-    for (const entry of entries) {
-      if (entry.startsWith('!')) continue;
-      const rel = normalize(entry);
-      if (!isDynamic(entry)) {
-        if (this.exists(rel)) add(rel);
-        else missing.push(entry);
-        continue;
-      }
-      const matches = fg.sync(entry, { cwd: this.root, onlyFiles: true, unique: true }).sort();
-      const kept = matches.filter((m) => excludes.length === 0 || !micromatch.isMatch(m, excludes));
-      if (kept.length === 0) emptyGlobs.push(entry);
-      for (const m of kept) add(normalize(m));
-      this.watchGlob(entry);
-    }
-    return { files, missing, emptyGlobs };
-  }
-
-  private watchGlob(pattern: string): void {
-    for (const task of fg.generateTasks([pattern])) {
-      const base = task.base === '' ? '.' : task.base;
-      this.watchedDirs.add(base);
-      const recursive = pattern.includes('**');
-      const depth = recursive ? Infinity : pattern.split('/').length - base.split('/').length - 1;
-      if (depth <= 0) continue;
-      for (const d of fg.sync(`${fg.escapePath(base)}/**`, { cwd: this.root, onlyDirectories: true, deep: depth })) this.watchedDirs.add(normalize(d));
-    }
-  }
-}
+export type { Listings, SourceListing } from './tree.ts';
 
 /**
  * Reads the directories of the literal source paths in a description not yet validated (anything odd is skipped:
- * this only warms the listings SourceTree.exists would read one by one), all at once on libuv's thread pool, so
+ * this only warms the listings listSources would read one by one), all at once on libuv's thread pool, so
  * that the reads overlap validation on the main thread instead of following it.
  */
 export function listDirs(root: string, description: unknown): Promise<Listings> {
@@ -122,41 +44,78 @@ export function listDirs(root: string, description: unknown): Promise<Listings> 
   ).then(() => listings);
 }
 
-/** True when `${root}/${rel}` is already what path.resolve would make of a plain relative path. */
-function isPlainRoot(root: string): boolean {
-  return path.sep === '/' && path.isAbsolute(root) && path.resolve(root) === root && root !== '/';
-}
-
-/** The absolute directory of `rel` and its last segment: the key SourceTree lists a directory under. */
-function dirAndBase(root: string, plainRoot: boolean, rel: string): [string, string] {
-  if (plainRoot && isPlain(rel)) {
-    // The common case, 50,000 times over: no path.resolve/dirname/basename needed.
-    const slash = rel.lastIndexOf('/');
-    return slash === -1 ? [root, rel] : [`${root}/${rel.slice(0, slash)}`, rel.slice(slash + 1)];
+/**
+ * Everything resolve(model) will ask of the disk: the directory of every literal path and the matches of every
+ * glob in the model's path lists. `listings` (from listDirs) are taken over as they are; the rest is read here.
+ */
+export function listSources(model: Model, listings: Listings = new Map()): SourceListing {
+  const plainRoot = isPlainRoot(model.root);
+  const dirs: Listings = new Map(listings);
+  const globs = new Map<string, GlobListing>();
+  const listDir = (rel: string): void => {
+    const [dir] = dirAndBase(model.root, plainRoot, rel);
+    if (dirs.has(dir)) return;
+    let names: Set<string> | null;
+    try {
+      names = new Set(fs.readdirSync(dir));
+    } catch {
+      names = null;
+    }
+    dirs.set(dir, names);
+  };
+  const { lists, scripts } = pathLists(model);
+  for (const entries of lists) {
+    for (const entry of entries) {
+      if (entry.startsWith('!')) continue;
+      if (!isDynamic(entry)) listDir(normalize(entry));
+      else if (!globs.has(entry)) globs.set(entry, listGlob(model.root, entry));
+    }
   }
-  const abs = path.resolve(root, rel);
-  return [path.dirname(abs), path.basename(abs)];
+  for (const s of scripts) listDir(s);
+  return { dirs, globs };
 }
 
-/** `./src//a.c` → `src/a.c`; keeps `..` and absolute paths. */
-export function normalize(p: string): string {
-  if (isPlain(p)) return p;
-  const n = path.posix.normalize(p);
-  return n.startsWith('./') ? n.slice(2) : n;
+/** The path lists of a model that resolve expands, and the test scripts whose existence it checks. */
+function pathLists(model: Model): { lists: (readonly string[])[]; scripts: string[] } {
+  const lists: (readonly string[])[] = [];
+  const scripts: string[] = [];
+  for (const t of model.targets) {
+    switch (t.kind) {
+      case 'executable':
+      case 'object_set':
+        lists.push(t.sources);
+        break;
+      case 'static_library':
+      case 'shared_library':
+        lists.push(t.sources, t.installHeaders ?? []);
+        break;
+      case 'action':
+        lists.push(t.inputs ?? []);
+        break;
+      case 'test':
+        lists.push(t.data ?? []);
+        // A program with a "/" is a script path, not a target.
+        if (typeof t.program === 'string' && t.program.includes('/')) scripts.push(normalize(t.program));
+        break;
+      case 'dependency':
+        break;
+    }
+  }
+  for (const entry of model.install) lists.push(entry.files);
+  return { lists, scripts };
 }
 
-/**
- * A relative path that normalizing leaves alone: not empty, no `.` or `..` segment, no empty segment, no leading or
- * trailing slash, no backslash.
- */
-function isPlain(p: string): boolean {
-  return p !== '' && !/(?:^|\/)\.{1,2}(?:\/|$)|\/\/|^\/|\/$|\\/.test(p);
-}
-
-/**
- * fast-glob's isDynamicPattern, skipped for entries without any character its checks look for (`\`, `*`, `?`, `!`,
- * `[`, `(`, `{`): it builds a settings object per call, which shows at 50,000 literal sources.
- */
-function isDynamic(entry: string): boolean {
-  return globChars.test(entry) && fg.isDynamicPattern(entry);
+/** A glob's matches (sorted) and the directories they depend on: its base and, to the glob's depth, those below. */
+function listGlob(root: string, pattern: string): GlobListing {
+  const matches = fg.sync(pattern, { cwd: root, onlyFiles: true, unique: true }).sort();
+  const watched: string[] = [];
+  for (const task of fg.generateTasks([pattern])) {
+    const base = task.base === '' ? '.' : task.base;
+    watched.push(base);
+    const recursive = pattern.includes('**');
+    const depth = recursive ? Infinity : pattern.split('/').length - base.split('/').length - 1;
+    if (depth <= 0) continue;
+    for (const d of fg.sync(`${fg.escapePath(base)}/**`, { cwd: root, onlyDirectories: true, deep: depth })) watched.push(normalize(d));
+  }
+  return { matches, watched };
 }

@@ -5,7 +5,7 @@ import { action, executable, objectSet, option, sharedLibrary, staticLibrary } f
 import { mergeProfile } from '../../lib/model/profiles.ts';
 import { validate } from '../../lib/model/validate.ts';
 import { resolve } from '../../lib/resolve/resolve.ts';
-import { listDirs } from '../../lib/resolve/files.ts';
+import { listDirs, listSources } from '../../lib/resolve/files.ts';
 import type { Graph } from '../../lib/resolve/graph.ts';
 import { project } from '../helpers.ts';
 
@@ -138,4 +138,20 @@ t.test('listDirs reads the literal sources\' directories ahead; resolve takes th
   t.throws(() => resolve(ghostModel), /missing source file: src\/ghost\.c/, 'read from disk: missing');
   const told = new Map([[path.join(root, 'src'), new Set(['a.c', 'b.c', 'ghost.c'])]]);
   t.same(target(resolve(ghostModel, { listings: told }), 'app').compiled!.sources, ['src/ghost.c'], 'from the listings: present');
+});
+
+t.test('given a listing, resolve reads no disk: the files and globs it names are all it knows', async (t) => {
+  const root = project({ 'src/a.c': '', 'src/b.c': '', 'inc/x.h': '' });
+  t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));
+  const main = path.join(root, 'build.pogo.ts');
+  const description = { project: { name: 'p' }, targets: [staticLibrary('lib', { sources: ['src/*.c'], installHeaders: ['inc/x.h'] }), executable('app', { sources: ['src/a.c'], deps: ['lib'] })] };
+  const model = validate(description, { root, src: { main, texts: new Map([[main, '']]) }, profile: 'development', defines: {}, toolchain, platform: 'linux' });
+  const sources = listSources(model, await listDirs(root, description));
+  t.same(sources.globs.get('src/*.c'), { matches: ['src/a.c', 'src/b.c'], watched: ['src'] }, 'a glob: its matches and the directories it looked at');
+  fs.rmSync(root, { recursive: true, force: true });
+  const g = resolve(model, { sources });
+  t.same(target(g, 'lib').compiled!.sources, ['src/a.c', 'src/b.c'], 'the disk is gone; the listing still answers');
+  t.same(target(g, 'lib').install!.headers, ['inc/x.h']);
+  t.same(g.watchedDirs, ['src']);
+  t.throws(() => resolve(model, { sources: { dirs: new Map(), globs: new Map() } }), /internal: directory .*src was not listed/, 'a listing that lacks a path is a bug, not a missing file');
 });

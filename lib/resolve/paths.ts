@@ -1,0 +1,46 @@
+// Path helpers shared by the listing step (files.ts) and the pure source tree (tree.ts): normalising user paths
+// and the key a directory listing is stored under. None of them touches the disk.
+import path from 'node:path';
+import fg from 'fast-glob';
+
+/** The characters any of fast-glob's dynamic-pattern checks look for. */
+export const globChars = /[\\*?!\[({]/;
+
+/** True when `${root}/${rel}` is already what path.resolve would make of a plain relative path. */
+export function isPlainRoot(root: string): boolean {
+  return path.sep === '/' && path.isAbsolute(root) && path.resolve(root) === root && root !== '/';
+}
+
+/** The absolute directory of `rel` and its last segment: the key SourceTree lists a directory under. */
+export function dirAndBase(root: string, plainRoot: boolean, rel: string): [string, string] {
+  if (plainRoot && isPlain(rel)) {
+    // The common case, 50,000 times over: no path.resolve/dirname/basename needed.
+    const slash = rel.lastIndexOf('/');
+    return slash === -1 ? [root, rel] : [`${root}/${rel.slice(0, slash)}`, rel.slice(slash + 1)];
+  }
+  const abs = path.resolve(root, rel);
+  return [path.dirname(abs), path.basename(abs)];
+}
+
+/** `./src//a.c` → `src/a.c`; keeps `..` and absolute paths. */
+export function normalize(p: string): string {
+  if (isPlain(p)) return p;
+  const n = path.posix.normalize(p);
+  return n.startsWith('./') ? n.slice(2) : n;
+}
+
+/**
+ * A relative path that normalizing leaves alone: not empty, no `.` or `..` segment, no empty segment, no leading or
+ * trailing slash, no backslash.
+ */
+function isPlain(p: string): boolean {
+  return p !== '' && !/(?:^|\/)\.{1,2}(?:\/|$)|\/\/|^\/|\/$|\\/.test(p);
+}
+
+/**
+ * fast-glob's isDynamicPattern, skipped for entries without any character its checks look for (`\`, `*`, `?`, `!`,
+ * `[`, `(`, `{`): it builds a settings object per call, which shows at 50,000 literal sources.
+ */
+export function isDynamic(entry: string): boolean {
+  return globChars.test(entry) && fg.isDynamicPattern(entry);
+}
