@@ -1,8 +1,6 @@
 // Cross toolchains as data: a target triple and the tools that build for it (Debian's cross packages), the
 // pkg-config directory of its libraries, the emulator that runs its programs here, and how dependency builds name
 // the target (configure --host, OpenSSL's Configure target, CMake's processor).
-// (The one file read here, loadToolchain's, is the command's until lib/cli passes its reader: see loadToolchain.)
-import fs from 'node:fs';
 
 export interface CrossToolchain {
   /** GNU triple, e.g. aarch64-linux-gnu; also the output directory suffix (out/<profile>.<triple>). */
@@ -60,14 +58,6 @@ export function toolchainFromSpec(spec: string, readFile: (file: string) => stri
     return `toolchain file ${spec} could not be read: ${(err as Error).message}`;
   }
   return toolchainFromJson(spec, raw);
-}
-
-/**
- * toolchainFromSpec reading the file from disk: kept for lib/cli/main.ts, which calls it today. Once the command
- * passes its own reader (`toolchainFromSpec(spec, (f) => fs.readFileSync(f, 'utf8'))`), this and the fs import go.
- */
-export function loadToolchain(spec: string): CrossToolchain | string {
-  return toolchainFromSpec(spec, (file) => fs.readFileSync(file, 'utf8'));
 }
 
 /** A toolchain file's parsed JSON, checked, with the defaults filled in; or what is wrong with it. */

@@ -49,7 +49,7 @@ export async function explainCommand(args: CliArgs, gen: Generated, io: Io): Pro
     e = ninja;
     tool = { name: 'ninja', path: choice.ninja.path, version: choice.ninja.version };
   }
-  const provenance = owner === undefined ? undefined : compileProvenance(gen.model, graph, steps, gen.toolchain, owner);
+  const provenance = owner === undefined ? undefined : compileProvenance(gen.model, graph, steps, gen.toolchain, owner, gen.env);
   if (args.json) {
     io.out(`${JSON.stringify({ subject: subject ?? 'all', tool, ...e, ...(provenance === undefined ? {} : { flags: provenance }) }, null, 2)}\n`);
     return 0;

@@ -9,7 +9,7 @@ import { DiagnosticsError } from '../model/diagnostics.ts';
 import { validate, type Model } from '../model/validate.ts';
 import type { RecipeInput } from '../model/schema.ts';
 import { resolve } from '../resolve/resolve.ts';
-import { listDirs } from '../resolve/files.ts';
+import { listDirs, listSources } from '../resolve/files.ts';
 import type { Graph } from '../resolve/graph.ts';
 import { plan } from '../plan/plan.ts';
 import { dependencyBuild } from '../plan/deps.ts';
@@ -31,7 +31,7 @@ import { pkgConfig } from '../deps/system.ts';
 import type { FetchOptions } from '../deps/fetch.ts';
 import { ruleTables } from '../../rules/index.ts';
 import { chooseLauncher, chooseLinker } from '../../rules/tools.ts';
-import { loadToolchain, type CrossToolchain } from '../../rules/toolchains.ts';
+import { toolchainFromSpec, type CrossToolchain } from '../../rules/toolchains.ts';
 import type { CliArgs } from './args.ts';
 import { splitWords } from '../backends/shell.ts';
 import { probeCompiler, which, type ProbedToolchain } from './probe.ts';
@@ -77,7 +77,7 @@ export async function generate(args: CliArgs, cli: Cli): Promise<Generation> {
 
   const d = await describe(args, cli, root);
   const deps = await dependencies(args, cli, d);
-  const graph = resolve(d.model, { dependencies: deps.selected.resolutions, listings: await d.listing, ...(d.cross === undefined ? {} : { variant: d.cross.triple }) });
+  const graph = resolve(d.model, { dependencies: deps.selected.resolutions, sources: listSources(d.model, await d.listing), ...(d.cross === undefined ? {} : { variant: d.cross.triple }) });
   d.log('resolved');
   const installed = installedAlready(root, graph, deps.selected, d.log);
   const tools = buildTools(args, cli.env, d);
@@ -120,7 +120,7 @@ export async function generate(args: CliArgs, cli: Cli): Promise<Generation> {
   if (args.command === 'generate' && plainGeneration(cli.argv) === root) {
     rememberInputs(cli, root, d, deps.selected, installed.files, graph, files.map(([f]) => f), deps.lockFile);
   }
-  return { root, model: d.model, graph, steps, toolchain: d.toolchain, buildFile, written };
+  return { root, model: d.model, graph, steps, toolchain: d.toolchain, env: cli.env, buildFile, written };
 }
 
 /** Loads build.pogo.ts while the compiler is probed, then validates it for the profile. */
@@ -392,7 +392,7 @@ function rememberInputs(cli: Cli, root: string, d: Described, selected: Selected
 /** The cross toolchain `--toolchain` names, or undefined; a bad name or file is a diagnostic. */
 export function crossToolchain(args: CliArgs): CrossToolchain | undefined {
   if (args.toolchain === undefined) return undefined;
-  const t = loadToolchain(args.toolchain);
+  const t = toolchainFromSpec(args.toolchain, (f) => fs.readFileSync(f, 'utf8'));
   if (typeof t === 'string') throw new DiagnosticsError([{ file: '<command line>', path: '--toolchain', message: t }]);
   return t;
 }

@@ -23,6 +23,8 @@ export interface Generated {
   readonly graph: Graph;
   readonly steps: Steps;
   readonly toolchain: ProbedToolchain;
+  /** The run's environment (lib/cli/context.ts): what CFLAGS and the like said for this generation. */
+  readonly env: Readonly<Record<string, string | undefined>>;
 }
 
 export async function insightCommand(args: CliArgs, gen: Generated, io: Io): Promise<number> {

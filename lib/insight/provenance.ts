@@ -20,7 +20,7 @@ export interface FlagOrigin {
 /** Labelled groups of flags, in the order plan puts them on the command line. */
 type Source = { readonly origin: string; readonly flags: readonly string[] };
 
-export function compileProvenance(model: Model, graph: Graph, steps: Steps, toolchain: Toolchain, target: string, env: NodeJS.ProcessEnv = process.env): FlagOrigin[] | undefined {
+export function compileProvenance(model: Model, graph: Graph, steps: Steps, toolchain: Toolchain, target: string, env: Readonly<Record<string, string | undefined>>): FlagOrigin[] | undefined {
   const gt = graph.targets.find((t) => t.name === target);
   const edge = steps.edges.find((e) => e.kind === 'compile' && e.target === target && e.source !== undefined);
   if (gt?.compiled === undefined || edge === undefined) return undefined;

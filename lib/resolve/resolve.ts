@@ -4,7 +4,6 @@
 // the listing step (files.ts), never here.
 import type { Model } from '../model/validate.ts';
 import { resolveEdges } from './edges.ts';
-import { listSources, type Listings } from './files.ts';
 import type { DependencyResolution, Graph } from './graph.ts';
 import { outputDirs, planOutputs } from './outputs.ts';
 import { Problems } from './problems.ts';
@@ -21,16 +20,12 @@ export interface ResolveOptions {
   readonly dependencies?: ReadonlyMap<string, DependencyResolution>;
   /** Appended to the output directory (`out/<profile>.<variant>`): a cross build's target triple. */
   readonly variant?: string;
-  /** What the disk holds of the model's paths: listSources(model, await listDirs(...)). */
-  readonly sources?: SourceListing;
-  /**
-   * Source directories already listed (listDirs), for a caller that does not pass `sources`: the listing step then
-   * runs here first, completing them (the one disk read left in resolving, until every caller passes `sources`).
-   */
-  readonly listings?: Listings;
+  /** What the disk holds of the model's paths: listSources(model, await listDirs(...)), made before resolving. */
+  readonly sources: SourceListing;
 }
 
-export function resolve(model: Model, opts: ResolveOptions = {}): Graph {
+/** The model's graph, from the model and the listing alone: no disk, no environment. */
+export function resolve(model: Model, opts: ResolveOptions): Graph {
   const problems = new Problems(model);
   const dirs = outputDirs(model, opts.variant);
   const byName = new Map(model.targets.map((t) => [t.name, t]));
@@ -39,7 +34,7 @@ export function resolve(model: Model, opts: ResolveOptions = {}): Graph {
   const { outputsOf, depInfo } = planOutputs(model, dirs, opts.dependencies, problems);
   // Later stages need every target's outputs: stop at the first layer of problems.
   problems.stopIfAny();
-  const tree = new SourceTree(model.root, opts.sources ?? listSources(model, opts.listings));
+  const tree = new SourceTree(model.root, opts.sources);
   const r: Resolving = { model, byName, depsOf, outputsOf, depInfo, exported: exportedBy(byName, outputsOf, depInfo, dirs.genDir), tree, problems };
   const targets = model.targets.flatMap((t) => graphTarget(r, t));
   problems.stopIfAny();

@@ -15,6 +15,7 @@ import { validate, type Model } from '../../lib/model/validate.ts';
 import { plan } from '../../lib/plan/plan.ts';
 import type { DependencyResolution } from '../../lib/resolve/graph.ts';
 import { resolve } from '../../lib/resolve/resolve.ts';
+import { listSources } from '../../lib/resolve/files.ts';
 import { cli, compdbProblem, project } from '../helpers.ts';
 import { caseSeed, cliCase, description, rng, seedFromEnv, type Traits } from './gen.ts';
 
@@ -80,7 +81,7 @@ function runCase(value: unknown, traits: Traits, r: ReturnType<typeof rng>, opts
       if (t.kind !== 'dependency') continue;
       dependencies.set(t.name, t.recipe !== undefined && r.chance(0.7) ? { source: 'source', why: 'fuzz', recipe: t.recipe } : r.chance(0.5) ? { source: 'system', why: 'fuzz', pkgConfig: 'x', version: '1', cflags: ['-I/x y'], ldflags: ['-lx'] } : { source: 'missing', why: 'fuzz' });
     }
-    const graph = resolve(model, { dependencies });
+    const graph = resolve(model, { dependencies, sources: listSources(model) });
     tally.graphs++;
     // A graph the backends cannot write is a crash too: plan it and write all three files.
     const builds = new Map([...dependencies].filter(([, d]) => d.source === 'source').map(([n]) => [n, { key: 'k'.repeat(64), cached: false, archive: '/cache/a.tar.gz', cacheEntry: '/cache/built/k' }]));

@@ -7,6 +7,7 @@ import t from 'tap';
 import { DiagnosticsError } from '../../lib/model/diagnostics.ts';
 import { validate } from '../../lib/model/validate.ts';
 import { resolve } from '../../lib/resolve/resolve.ts';
+import { listSources } from '../../lib/resolve/files.ts';
 import { pogogen, project } from '../helpers.ts';
 
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
@@ -76,7 +77,8 @@ t.test(`in-process fuzz (seed ${seed})`, async (t) => {
   for (let i = 0; i < cases; i++) {
     const d = description();
     try {
-      resolve(validate(d, opts));
+      const model = validate(d, opts);
+      resolve(model, { sources: listSources(model) });
       graphs++;
     } catch (err) {
       if (err instanceof DiagnosticsError && err.diagnostics.length > 0 && err.diagnostics.every((x) => typeof x.message === 'string' && typeof x.file === 'string' && typeof x.path === 'string')) diagnosed++;

@@ -15,7 +15,7 @@ function graphOf(description: unknown, files: string[], opts: { profile?: string
   const root = project(Object.fromEntries(files.map((f) => [f, '/* c */\n'])));
   const main = path.join(root, 'build.pogo.ts');
   const model = validate(description, { root, src: { main, texts: new Map([[main, '']]) }, profile: opts.profile ?? 'development', defines: opts.defines ?? {}, toolchain, platform: 'linux' });
-  const g = resolve(model);
+  const g = resolve(model, { sources: listSources(model) });
   fs.rmSync(root, { recursive: true, force: true });
   return g;
 }
@@ -127,17 +127,17 @@ t.test('listDirs reads the literal sources\' directories ahead; resolve takes th
   const main = path.join(root, 'build.pogo.ts');
   const fine = { project: { name: 'p' }, targets: [executable('app', { sources: ['src/a.c', 'src/b.c', 'top.c'], deps: [lib] }), lib] };
   const model = validate(fine, { root, src: { main, texts: new Map([[main, '']]) }, profile: 'development', defines: {}, toolchain, platform: 'linux' });
-  const ahead = resolve(model, { listings: await listDirs(root, fine) });
-  const plain = resolve(model);
+  const ahead = resolve(model, { sources: listSources(model, await listDirs(root, fine)) });
+  const plain = resolve(model, { sources: listSources(model) });
   t.same(ahead.targets.map((x) => x.compiled?.sources), plain.targets.map((x) => x.compiled?.sources), 'the same sources either way');
   t.same(target(ahead, 'app').compiled!.sources, ['src/a.c', 'src/b.c', 'top.c']);
 
   // Taken over as given, not read again: a listing that names a file the disk lacks lets it through.
   const ghost = { project: { name: 'p' }, targets: [executable('app', { sources: ['src/ghost.c'] })] };
   const ghostModel = validate(ghost, { root, src: { main, texts: new Map([[main, '']]) }, profile: 'development', defines: {}, toolchain, platform: 'linux' });
-  t.throws(() => resolve(ghostModel), /missing source file: src\/ghost\.c/, 'read from disk: missing');
+  t.throws(() => resolve(ghostModel, { sources: listSources(ghostModel) }), /missing source file: src\/ghost\.c/, 'read from disk: missing');
   const told = new Map([[path.join(root, 'src'), new Set(['a.c', 'b.c', 'ghost.c'])]]);
-  t.same(target(resolve(ghostModel, { listings: told }), 'app').compiled!.sources, ['src/ghost.c'], 'from the listings: present');
+  t.same(target(resolve(ghostModel, { sources: listSources(ghostModel, told) }), 'app').compiled!.sources, ['src/ghost.c'], 'from the listings: present');
 });
 
 t.test('given a listing, resolve reads no disk: the files and globs it names are all it knows', async (t) => {
