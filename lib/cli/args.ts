@@ -247,6 +247,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         if (value === undefined) throw new UsageError(`${flag} needs a value`);
       }
       if (spec.names[0] === '--help') help = true;
+      // Every value reaches a build file (the regeneration command, compile flags), one command per line there.
+      if (value !== undefined && /[\n\r\0]/.test(value)) throw new UsageError(`${flag} ${JSON.stringify(value)}: a newline, carriage return or NUL cannot be passed to a build command`);
       spec.set(d, value ?? '', flag);
       given.push({ spec, flag });
       continue;

@@ -120,6 +120,8 @@ t.test('rejected command lines: exit 2, the command and the flag named, nothing 
     [['test', '-j0'], /-j expects a positive whole number, got "0"/],
     [['build', '-jx'], /-j expects a whole number, got "x"/],
     [['test', '--repeat', '0'], /--repeat expects a positive whole number, got "0"/],
+    [['-Dword=a\nb'], /-D "word=a\\nb": a newline, carriage return or NUL cannot be passed to a build command/],
+    [['--prefix', '/opt/x\ry'], /--prefix "\/opt\/x\\ry": a newline, carriage return or NUL/],
   ];
   for (const [args, message] of cases) {
     const r = pogogen(dir, args);
