@@ -350,13 +350,14 @@ function dependencyInfo(t: DependencyTarget, resolution: DependencyResolution | 
   return { resolution, installDir, stamp: `${outDir}/deps/${t.name}.stamp`, ...headersStamp, libFiles, ...inherit };
 }
 
-/** What a dependency gives its dependents: compile and link settings from the recipe, pkg-config, or ifMissing. */
+/** What a dependency gives its dependents: compile and link settings from the recipe or pkg-config (plus ifFound), or ifMissing. */
 export function dependencySettings(t: DependencyTarget, info: DependencyInfo): NormalizedSettings {
   const r = info.resolution;
   if (r.source === 'missing') return normalizeSettings(t.ifMissing);
-  if (r.source === 'system') return { ...emptySettings, cflags: r.cflags, ldflags: r.ldflags };
+  const found = t.ifFound === undefined ? [] : [normalizeSettings(t.ifFound)];
+  if (r.source === 'system') return concatSettings([{ ...emptySettings, cflags: r.cflags, ldflags: r.ldflags }, ...found]);
   const p = r.recipe.provides;
-  return { ...emptySettings, includeDirs: (p.includeDirs ?? ['include']).map((d) => normalize(`${info.installDir}/${d}`)), defines: p.defines ?? [], libs: p.libs ?? [] };
+  return concatSettings([{ ...emptySettings, includeDirs: (p.includeDirs ?? ['include']).map((d) => normalize(`${info.installDir}/${d}`)), defines: p.defines ?? [], libs: p.libs ?? [] }, ...found]);
 }
 
 function mergeExported(parts: readonly Exported[]): Exported {
