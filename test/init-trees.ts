@@ -1,6 +1,25 @@
-// Generated C trees for `pogogen init` tests and its benchmark figure: a server with vendored dependencies under
-// deps/ (a small interpreter, a client library with its own tests and examples, a jemalloc copy with its own
-// configure), event-loop backends chosen by `#include` of a .c, test programs, and odd names.
+// For `pogogen init` tests: running init in a tree that can import pogogen, and a generated C tree (a server with
+// vendored dependencies under deps/: a small interpreter, a client library with its own tests and examples, a
+// jemalloc copy with its own configure; event-loop backends chosen by `#include` of a .c; test programs).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Test } from 'tap';
+import { pogogen, repo, type Run } from './helpers.ts';
+
+/** Lets build.pogo.ts in `dir` import 'pogogen' (this checkout). */
+export function linked(dir: string): void {
+  fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
+  fs.symlinkSync(repo, path.join(dir, 'node_modules', 'pogogen'));
+}
+
+/** Runs `pogogen init` in `dir` (removed after the test), checks it succeeded, and returns the run and what it wrote. */
+export function initIn(t: Test, dir: string): { r: Run; text: string } {
+  linked(dir);
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const r = pogogen(dir, ['init']);
+  t.equal(r.code, 0, r.stderr);
+  return { r, text: r.code === 0 ? fs.readFileSync(path.join(dir, 'build.pogo.ts'), 'utf8') : '' };
+}
 
 /** ~230 sources: the shape of a large server that vendors its dependencies. All code is made up for the test. */
 export function vendoredServer(modules = 96): Record<string, string> {

@@ -598,9 +598,11 @@ export function guessDescription(projectName: string, files: readonly TreeFile[]
   const nameFor = (want: string, suffix: string): string => {
     let n = want.replace(/[^A-Za-z0-9_.+-]+/g, '-').replace(/^[-.]+|-+$/g, '');
     if (n === '') n = suffix;
-    if (reservedNames.has(n.toLowerCase())) n = `${n}-${suffix}`;
-    let cand = n;
-    for (let i = 2; taken.has(cand.toLowerCase()); i++) cand = taken.has(`${n}-${suffix}`.toLowerCase()) || i > 2 ? `${n}-${suffix}${i}` : `${n}-${suffix}`;
+    const reserved = reservedNames.has(n.toLowerCase());
+    const alt = `${n}-${suffix}`;
+    let cand = reserved ? alt : n;
+    if (taken.has(cand.toLowerCase()) && !reserved) cand = alt;
+    for (let i = 2; taken.has(cand.toLowerCase()); i++) cand = `${alt}${i}`;
     taken.add(cand.toLowerCase());
     return cand;
   };
@@ -808,7 +810,8 @@ export function guessDescription(projectName: string, files: readonly TreeFile[]
   // ── The text ──
   const q = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
   const list = (xs: readonly string[]): string => `[${xs.map(q).join(', ')}]`;
-  const globEscape = (s: string): string => s.replace(/[\\*?!\[\](){}+@]/g, '\\$&');
+  // fast-glob's special characters; `+` and `@` only matter before `(`, which is escaped.
+  const globEscape = (s: string): string => s.replace(/[\\*?!\[\](){}]/g, '\\$&');
   const varNames = new Set<string>();
   const varFor = (name: string): string => {
     let v = name.replace(/[^A-Za-z0-9_]/g, '_');

@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { fixture, ninja, pogogen, project, repo, run } from '../helpers.ts';
-import { vendoredServer } from '../init-trees.ts';
+import { fixture, ninja, pogogen, project, run } from '../helpers.ts';
+import { initIn, linked, vendoredServer } from '../init-trees.ts';
 
 const tree = {
   'include/util.h': 'double norm(double a, double b);\n',
@@ -16,10 +16,6 @@ const tree = {
   'out/stale.c': 'this is not C and must be ignored\n',
 };
 
-const linked = (dir: string): void => {
-  fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
-  fs.symlinkSync(repo, path.join(dir, 'node_modules', 'pogogen'));
-};
 
 t.test('init writes a description that builds two programs sharing a library', async (t) => {
   const dir = project(tree, 'pogogen-init-');
@@ -77,10 +73,7 @@ t.test('a tree without C sources is refused', async (t) => {
 
 t.test('a layered tree: a library per directory, a shared library, a public #error define, a generated header', async (t) => {
   const dir = fixture('init-layered');
-  linked(dir);
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const r = pogogen(dir, ['init']);
-  t.equal(r.code, 0, r.stderr);
+  const { r, text } = initIn(t, dir);
   for (const g of [
     /define CALC_API=2 \(public on core\): include\/calc\.h:5 stops with #error without it; Makefile passes -DCALC_API=2/,
     /executable app: app\/main\.c defines main\(\)/,
@@ -91,7 +84,6 @@ t.test('a layered tree: a library per directory, a shared library, a public #err
     /public include dir geo math of geo-math: /,
     /action version_h writes version\.h: absent from the tree, included by core\/calc\.c; Makefile has a rule for version\.h: sh tools\/mkversion\.sh \$@/,
   ]) t.match(r.stdout, g, `guess printed: ${g.source}`);
-  const text = fs.readFileSync(path.join(dir, 'build.pogo.ts'), 'utf8');
   t.match(text, /\/\/ TODO\(pogogen init\): version\.h is generated/, 'the action carries a TODO');
   t.match(text, /sharedLibrary\('shape'/);
   const gen = pogogen(dir);
@@ -105,10 +97,7 @@ t.test('a layered tree: a library per directory, a shared library, a public #err
 
 t.test('a server: recipes by pkg-config first, relative deps/ includes forwarded, test mains left in the library', async (t) => {
   const dir = fixture('init-server');
-  linked(dir);
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const r = pogogen(dir, ['init']);
-  t.equal(r.code, 0, r.stderr);
+  const { r, text } = initIn(t, dir);
   for (const g of [
     /dependency liburing \(io_uring through liburing; pkg-config liburing first, the shipped recipe as fallback; an auto feature; absent, its users get -DNOURING\): "\.\.\/deps\/liburing\/src\/include\/liburing\.h" in src\/uring\.c:3/,
     /dependency openssl \(OpenSSL; pkg-config openssl first, the shipped recipe as fallback; an auto feature; absent, its users get -DNOOPENSSL\): <openssl\/sha\.h> in src\/tls\.c:5/,
@@ -145,10 +134,7 @@ t.test('a server: recipes by pkg-config first, relative deps/ includes forwarded
 
 t.test('a server vendoring its dependencies: flat trees become libraries, the rest is left out and said so', async (t) => {
   const dir = project(vendoredServer(110), 'pogogen-init-');
-  linked(dir);
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const r = pogogen(dir, ['init']);
-  t.equal(r.code, 0, r.stderr);
+  const { r, text } = initIn(t, dir);
   for (const g of [
     /wrote build\.pogo\.ts for 230 sources/,
     /executable server: src\/server\.c defines main\(\)/,
@@ -161,7 +147,6 @@ t.test('a server vendoring its dependencies: flat trees become libraries, the re
     /left out, a program of the vendored lua \(main\(\)\): deps\/lua\/src\/lua\.c, deps\/lua\/src\/luac\.c/,
     /left out, a test or example program: .*\(11 in all\)/,
   ]) t.match(r.stdout, g, `guess printed: ${g.source}`);
-  const text = fs.readFileSync(path.join(dir, 'build.pogo.ts'), 'utf8');
   t.notMatch(text, /'test'|deps\/jemalloc\/src|ae_epoll|example-/, 'no target named test; no jemalloc internals, backends or examples compiled');
   const executables = [...text.matchAll(/executable\('([^']+)'/g)].map((m) => m[1]);
   t.same(executables, ['cli', 'server'], 'two programs, not one per main()');
