@@ -541,7 +541,15 @@ export function guessDescription(projectName: string, files: readonly TreeFile[]
   }
 
   // Header ownership: the library with a source of the same stem, else the library of the header's directory.
+  // Memoised (closures ask for the same headers over and over); cleared when libraries merge.
+  const owners = new Map<string, Lib | undefined>();
   const owner = (h: string): Lib | undefined => {
+    if (owners.has(h)) return owners.get(h);
+    const o = ownerOf(h);
+    owners.set(h, o);
+    return o;
+  };
+  const ownerOf = (h: string): Lib | undefined => {
     const v = pkgOf(h);
     if (v !== undefined) return libs.find((l) => l.vendored === v);
     const stem = P.basename(h, '.h');
@@ -581,6 +589,7 @@ export function guessDescription(projectName: string, files: readonly TreeFile[]
     guesses.push(`library ${merged.name}: ${members.map((m) => m.dirs.join(', ')).join(' and ')} include each other's headers, so they are one library`);
     for (const m of members) libs.splice(libs.indexOf(m), 1);
     libs.push(merged);
+    owners.clear();
     for (const s of merged.sources) libOfFile.set(s, merged);
   }
 
@@ -638,9 +647,10 @@ export function guessDescription(projectName: string, files: readonly TreeFile[]
         const by = [...closure(c).special.files].find((f) => directOf(f).dirs.has(d)) ?? c;
         dirReason.set(d, by);
       }
-      const owners = [...(dirOwners.get(d) ?? [])];
+      // One owner for every header there, or the directory is everyone's.
+      const here = [...(dirOwners.get(d) ?? [])];
       const mine = libOfFile.get(c);
-      const o = owners.length === 1 ? owners[0] : owners.every((x) => x === owners[0]) ? owners[0] : undefined;
+      const o = here.length === 1 ? here[0] : undefined;
       if (o !== undefined && o === mine && o.vendored !== undefined) {
         if (!privateDirs.has(o)) privateDirs.set(o, new Set());
         privateDirs.get(o)!.add(d);
