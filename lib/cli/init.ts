@@ -40,7 +40,13 @@ export async function initCommand(args: CliArgs, root: string, io: Io): Promise<
     }
   }
   const name = path.basename(root).replace(/[^A-Za-z0-9_.-]/g, '-').replace(/^[.-]+/, '') || 'project';
-  const r = guessDescription(name, files);
+  let r: ReturnType<typeof guessDescription>;
+  try {
+    r = guessDescription(name, files);
+  } catch (err) {
+    io.err(`pogogen: error: init could not describe ${root}: ${(err as Error).message}; nothing was written\n`);
+    return 1;
+  }
   writeIfChanged(target, r.description);
   io.out(`pogogen: wrote build.pogo.ts for ${sources.length} sources; what it guessed, and why:\n`);
   for (const g of r.guesses) io.out(`  ${g}\n`);

@@ -193,7 +193,10 @@ function readBuildFiles(files: readonly TreeFile[]): BuildHints {
       } else if (/^\s*if\s*\(/i.test(line) || /^\s*if\s/.test(line)) depth++;
       else if (/^\s*endif\b/i.test(line)) depth = Math.max(0, depth - 1);
       for (const m of line.matchAll(/(?:^|[\s'"(])-D([A-Za-z_]\w*)(?:=([^\s'")]+))?/g)) record(m[1]!, m[2], f.path);
-      for (const m of line.matchAll(/add_(?:compile_)?definitions\s*\(([^)]*)\)/gi)) for (const d of m[1]!.matchAll(/-?D?([A-Za-z_]\w*)(?:=(\S+))?/g)) if (m[1]!.includes(d[0])) record(d[1]!, d[2], f.path);
+      // CMake names defines without -D in add_compile_definitions and target_compile_definitions.
+      for (const m of line.matchAll(/(?:add_compile_definitions\s*\(|target_compile_definitions\s*\(\s*\S+\s+(?:PUBLIC|PRIVATE|INTERFACE)\s+)([^)]*)\)/gi)) {
+        for (const d of m[1]!.matchAll(/(?:^|\s)([A-Za-z_]\w*)(?:=(\S+))?/g)) if (!/^(PUBLIC|PRIVATE|INTERFACE)$/.test(d[1]!)) record(d[1]!, d[2], f.path);
+      }
       for (const m of line.matchAll(/add_library\s*\(\s*([\w.+-]+)\s+SHARED/gi)) shared.set(m[1]!, `${f.path}: add_library(${m[1]} SHARED …)`);
       for (const m of line.matchAll(/shared_library\s*\(\s*'([\w.+-]+)'/g)) shared.set(m[1]!, `${f.path}: shared_library('${m[1]}', …)`);
       if (make) for (const m of line.matchAll(/\blib([\w+-]+)\.so\b/g)) if (!m[1]!.includes('$')) shared.set(m[1]!, `${f.path}: builds lib${m[1]}.so`);
@@ -793,7 +796,7 @@ export function guessDescription(projectName: string, files: readonly TreeFile[]
     const where = l.vendored !== undefined ? `the vendored ${l.vendored.dir} is plain C${l.vendored.build !== undefined ? ` (its ${P.basename(l.vendored.build)} is not needed)` : ''}` : `the sources of ${l.dirs.join(', ')}`;
     guesses.push(`${kind} ${l.name}: ${plural(l.sources.length, 'source')}, ${where}${l.shared !== undefined ? `; shared: ${l.shared}` : ''}${l.deps.size > 0 ? `; uses ${[...l.deps].map((d) => d.name).sort().join(', ')} (includes their headers)` : ''}`);
   }
-  for (const [l, ds] of [...publicDirs].sort((a, b) => byPath(a[0].name, b[0].name))) for (const d of [...ds].sort()) guesses.push(`public include dir ${d} of ${l.name}: included from other directories (e.g. ${dirReason.get(d)})`);
+  for (const [l, ds] of [...publicDirs].sort((a, b) => byPath(a[0].name, b[0].name))) for (const d of [...ds].sort()) guesses.push(`public include dir ${d} of ${l.name}: ${l.name}'s headers live there and are included by path from elsewhere (e.g. ${dirReason.get(d)})`);
   for (const d of [...projectDirs].sort()) guesses.push(`include dir ${d} (project-wide): its headers belong to no one library (e.g. included by ${dirReason.get(d)})`);
   for (const [lib, why] of [...sysUse].sort()) guesses.push(`link -l${lib} (${systemLibs.find((s) => s.lib === lib)!.why}): ${why}`);
   for (const [h, g] of [...generators].sort((a, b) => byPath(a[0], b[0]))) {

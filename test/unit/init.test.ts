@@ -19,6 +19,17 @@ t.test('CMake and meson name shared libraries; a plugins directory is one by its
   t.match(named.guesses.join('\n'), /shared library plugins: .*shared: the directory is named plugins/);
 });
 
+t.test('CMake defines: a conditional one becomes an option, an unconditional one a define', async (t) => {
+  const r = guessDescription('p', tree({
+    'CMakeLists.txt': 'option(WITH_TRACE "trace calls" OFF)\nadd_compile_definitions(FAST_PATH=2)\nif(WITH_TRACE)\n  target_compile_definitions(app PRIVATE TRACE_CALLS)\nendif()\n',
+    'main.c': '#include <stdio.h>\nint main(void) {\n#ifdef TRACE_CALLS\n  puts("trace");\n#endif\n#if FAST_PATH\n  return 0;\n#endif\n}\n',
+  }));
+  t.match(r.guesses.join('\n'), /option trace_calls \(default off, then -DTRACE_CALLS\): CMakeLists\.txt sets it conditionally and main\.c tests it/);
+  t.match(r.guesses.join('\n'), /define FAST_PATH=2 \(project-wide\): CMakeLists\.txt always passes it and main\.c tests it/);
+  t.match(r.description, /defines: \[\.\.\.\(options\.trace_calls \? \['TRACE_CALLS'\] : \[\]\)\]/);
+  t.match(r.description, /settings: \{ defines: \['FAST_PATH=2'\] \}/);
+});
+
 t.test('#error guards: a comparison gives the value; no build file value leaves a TODO', async (t) => {
   const r = guessDescription('p', tree({
     'include/api.h': '#if !defined(API_LEVEL) || API_LEVEL < 3\n#error "API_LEVEL >= 3 please"\n#endif\nint api(void);\n',
