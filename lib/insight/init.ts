@@ -817,7 +817,11 @@ export function guessDescription(projectName: string, files: readonly TreeFile[]
       todo.push(`${v.dir}: build it with its own build system (a recipe needs a pinned archive) or list its sources in a library`);
     } else if (v.kind === 'recipe' && !usedRecipes.includes(v.recipe!)) guesses.push(`left out: ${v.dir} is a vendored copy of ${v.recipe}, which no source includes`);
   }
-  for (const [h, at] of [...missing].sort((a, b) => byPath(a[0], b[0]))) todo.push(`"${h}" (included at ${at}): nothing in the tree provides it, nor writes it`);
+  for (const [h, at] of [...missing].sort((a, b) => byPath(a[0], b[0]))) {
+    // A header of a vendored tree that is left out: the include is only as good as that tree's own build.
+    const inVendored = [...headerSet].filter((x) => (x === h || x.endsWith(`/${h}`)) && pkgOf(x)?.kind === 'skip').sort()[0];
+    todo.push(inVendored !== undefined ? `"${h}" (included at ${at}) is in ${pkgOf(inVendored)!.dir}, which is left out: build that tree first and add its include dir and library` : `"${h}" (included at ${at}): nothing in the tree provides it, nor writes it`);
+  }
   for (const o of opts) void o;
 
   // ── The text ──
@@ -948,7 +952,8 @@ export function guessDescription(projectName: string, files: readonly TreeFile[]
     const srcs = single ? [p, ...libSources.filter((s) => pkgOf(s) === undefined)] : [p];
     emitCompiled('executable', exeName.get(p)!, srcs, undefined, own === undefined ? [] : [own]);
   }
-  if (programs.length === 0) guesses.push('no file defines main() outside tests: the sources become libraries only');
+  if (programs.length === 0 && libs.length === 0) todo.push('nothing is left to build: every C file is a test, an example or part of a vendored tree left out (see above); add targets by hand');
+  else if (programs.length === 0) guesses.push('no file defines main() outside tests: the sources become libraries only');
   void programDirs;
 
   const settings: string[] = [];

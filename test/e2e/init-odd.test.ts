@@ -77,11 +77,24 @@ t.test('directories that include each other become one library', async (t) => {
 });
 
 t.test('nothing but tests and a vendored tree with its own configure', async (t) => {
-  initAndBuild(t, {
+  const text = initAndBuild(t, {
     'tests/test_a.c': fn('ta', true),
     'deps/thing/configure': '#!/bin/sh\n',
     'deps/thing/thing.c': '#include "config.h"\n' + fn('th', false),
   });
+  t.match(text, /return \[\];/, 'no targets, and pogogen accepts that');
+});
+
+t.test('a header of a vendored tree that is left out is named in what remains', async (t) => {
+  const dir = project({
+    'main.c': '#include <stdio.h>\n#ifdef HAVE_THING\n#include "thing.h"\n#endif\nint main(void) { puts("ok"); return 0; }\n',
+    'deps/thing/configure': '#!/bin/sh\n',
+    'deps/thing/thing.h': 'int thing(void);\n',
+    'deps/thing/thing.c': '#include "config.h"\n' + fn('th', false),
+  }, 'pogogen-init-odd-');
+  const { r } = initIn(t, dir);
+  t.match(r.stdout, /left out: deps\/thing is a vendored tree with its own build \(configure\) and no shipped recipe/);
+  t.match(r.stdout, /- "thing\.h" \(included at main\.c:3\) is in deps\/thing, which is left out: build that tree first and add its include dir and library/);
 });
 
 /** A small deterministic generator (mulberry32). */
