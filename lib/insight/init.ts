@@ -239,6 +239,8 @@ const systemLibs: readonly { readonly re: RegExp; readonly lib: string; readonly
 ];
 
 const vendorDirs = new Set(['deps', 'third_party', 'third-party', 'thirdparty', '3rdparty', 'vendor', 'vendored', 'external', 'extern', 'contrib']);
+/** Directories of unit tests: their programs become optional test programs (examples and benchmarks are left out). */
+const unitTestDirs = new Set(['test', 'tests', 'testing', 'unittest', 'unittests', 't']);
 const testDirs = new Set(['test', 'tests', 'testing', 'unittest', 'unittests', 't', 'bench', 'benches', 'benchmark', 'benchmarks', 'example', 'examples', 'demo', 'demos', 'sample', 'samples', 'fuzz', 'fuzzing']);
 const testFileRe = /^(?:tests?|unittest|bench)(?:[_-].*)?\.c$|[_-](?:tests?|unittest|bench|example|demo)\.c$/i;
 const testMacroRe = /TEST|BENCH|DEMO|EXAMPLE|SELFTEST|STANDALONE|FUZZ/i;
@@ -340,6 +342,7 @@ export function guessDescription(projectName: string, files: readonly TreeFile[]
   const programs: string[] = [];
   const libSources: string[] = [];
   const testMains: { path: string; macro: string }[] = [];
+  const testPrograms: string[] = [];
   for (const c of cFiles) {
     const s = scanned.get(c)!;
     const v = pkgOf(c);
@@ -350,7 +353,11 @@ export function guessDescription(projectName: string, files: readonly TreeFile[]
       continue;
     }
     if (isTestPath(c)) {
-      leftOut.push({ path: c, why: s.main !== undefined && !s.main.dead ? 'a test or example program' : 'test or example code' });
+      const isProgram = s.main !== undefined && !s.main.dead;
+      // The project's own unit-test programs become optional test programs; examples, benchmarks and vendored
+      // trees' tests stay out.
+      if (isProgram && v === undefined && c.split('/').slice(0, -1).some((d) => unitTestDirs.has(d.toLowerCase()))) testPrograms.push(c);
+      else leftOut.push({ path: c, why: isProgram ? 'a test or example program' : 'test or example code' });
       continue;
     }
     const m = s.main;
@@ -470,7 +477,7 @@ export function guessDescription(projectName: string, files: readonly TreeFile[]
     closureCache.set(p, out);
     return out;
   };
-  for (const c of [...libSources, ...programs]) closure(c);
+  for (const c of [...libSources, ...programs, ...testPrograms]) closure(c);
 
   // A generated header: included, absent, and written by a script or a Makefile rule of the tree.
   interface Generator {
@@ -803,8 +810,7 @@ export function guessDescription(projectName: string, files: readonly TreeFile[]
     guesses.push(`action ${genName.get(h)} writes ${h}: absent from the tree, included by ${generatedHeaders.get(h)?.by ?? '?'}; ${g.why}`);
     if (!g.runnable) todo.push(`action ${genName.get(h)}: the command copied from the Makefile uses make variables; make it a plain command (TODO in build.pogo.ts)`);
   }
-  for (const t of testMains) guesses.push(`${t.path}: its main() is behind #ifdef ${t.macro}: compiled without it into ${libOfFile.get(t.path)?.name ?? exeName.get(programs[0]!) ?? 'the program'}; no test program is made`);
-  if (testMains.length > 0) todo.push(`test programs behind a macro (${testMains.map((t) => `${t.path}: ${t.macro}`).join(', ')}): add executable(…, { sources: [file], defines: [macro] }) and test(…) if you want them`);
+  for (const t of testMains) guesses.push(`${t.path}: its main() is behind #ifdef ${t.macro}: compiled without it into ${libOfFile.get(t.path)?.name ?? exeName.get(programs[0]!) ?? 'the program'}`);
   const outGroups = new Map<string, string[]>();
   for (const o of leftOut) outGroups.set(o.why, [...(outGroups.get(o.why) ?? []), o.path]);
   for (const [why, ps] of [...outGroups].sort((a, b) => byPath(a[0], b[0]))) {
@@ -903,7 +909,7 @@ export function guessDescription(projectName: string, files: readonly TreeFile[]
     returned.push(v);
   }
 
-  const emitCompiled = (helper: 'executable' | 'staticLibrary' | 'sharedLibrary', name: string, srcs: readonly string[], self: Lib | undefined, extraDeps: readonly Lib[]): void => {
+  const emitCompiled = (helper: 'executable' | 'staticLibrary' | 'sharedLibrary', name: string, srcs: readonly string[], self: Lib | undefined, extraDeps: readonly Lib[], extra: { defines?: readonly string[]; optional?: boolean } = {}): string => {
     imports.add(helper);
     const n = needsOf(srcs, self);
     const v = varFor(name);
@@ -921,7 +927,8 @@ export function guessDescription(projectName: string, files: readonly TreeFile[]
     if (priv.length > 0 || fwdInc.length > 0) body.push(`      includeDirs: [${[...priv.map(q), ...fwdInc].join(', ')}],`);
     const vd = self === undefined ? [] : (vendoredDefines.get(self) ?? []);
     const optDefs = defines.map((o) => `...(options.${o.key} ? [${q(defineText(o.macro, o.value))}] : [])`);
-    if (vd.length > 0 || optDefs.length > 0) body.push(`      defines: [${[...vd.map(q), ...optDefs].join(', ')}],`);
+    const own = [...vd, ...(extra.defines ?? [])];
+    if (own.length > 0 || optDefs.length > 0) body.push(`      defines: [${[...own.map(q), ...optDefs].join(', ')}],`);
     const libsHere = [...n.libs].sort();
     const pubDirs = self === undefined ? [] : [...(publicDirs.get(self) ?? [])].sort();
     const pubDefs = self === undefined ? [] : [...(publicDefines.get(self)?.values() ?? [])].sort();
@@ -934,8 +941,10 @@ export function guessDescription(projectName: string, files: readonly TreeFile[]
     if (helper === 'staticLibrary' && libsHere.length > 0) pub.push(`libs: ${list(libsHere)}`);
     if (pub.length > 0) body.push(`      public: { ${pub.join(', ')} },`);
     if (ds.length > 0) body.push(`      deps: [${ds.join(', ')}],`);
+    if (extra.optional === true) body.push('      default: false,');
     body.push('    });');
     returned.push(v);
+    return v;
   };
 
   // Libraries in dependency order (the graph is acyclic: cycles were merged).
@@ -952,7 +961,25 @@ export function guessDescription(projectName: string, files: readonly TreeFile[]
     const srcs = single ? [p, ...libSources.filter((s) => pkgOf(s) === undefined)] : [p];
     emitCompiled('executable', exeName.get(p)!, srcs, undefined, own === undefined ? [] : [own]);
   }
-  if (programs.length === 0 && libs.length === 0) todo.push('nothing is left to build: every C file is a test, an example or part of a vendored tree left out (see above); add targets by hand');
+  // Test programs: built only when asked for (`ninja NAME`, `pogogen test`), so one that needs more than init saw
+  // costs nothing in a plain build.
+  const projectLibSources = libSources.filter((x) => pkgOf(x) === undefined);
+  const emitTest = (file: string, want: string, why: string, extra: { defines?: readonly string[] }): void => {
+    imports.add('test');
+    const name = nameFor(want, 'test');
+    const own = libOfFile.get(file);
+    const srcs = single ? [file, ...projectLibSources.filter((x) => x !== file)] : [file];
+    const v = emitCompiled('executable', name, srcs, undefined, own === undefined ? [] : [own], { ...extra, optional: true });
+    const run = nameFor(`run-${name}`, 'test');
+    const tv = varFor(run);
+    body.push(`    const ${tv} = test(${q(run)}, { program: ${v} });`);
+    returned.push(tv);
+    guesses.push(`test program ${name} (not built by default; ${q(run).slice(1, -1)} runs it): ${why}`);
+  };
+  for (const tm of testMains) emitTest(tm.path, `${P.basename(tm.path, '.c')}-test`, `${tm.path} has a main() behind #ifdef ${tm.macro}, so it is compiled with -D${tm.macro}`, { defines: [tm.macro] });
+  for (const tp of testPrograms) emitTest(tp, P.basename(tp, '.c'), `${tp} defines main() in a test directory`, {});
+
+  if (programs.length === 0 && libs.length === 0) todo.push(`nothing is left to build by default: every C file is ${testPrograms.length > 0 ? 'a test program (built only for the tests), ' : ''}a test, an example or part of a vendored tree left out (see above); add targets by hand`);
   else if (programs.length === 0) guesses.push('no file defines main() outside tests: the sources become libraries only');
   void programDirs;
 

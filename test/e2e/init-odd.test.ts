@@ -19,6 +19,11 @@ function initAndBuild(t: Test, files: Readonly<Record<string, string>>, prefix =
   t.notMatch(gen.stderr, /reserved|cannot be used/);
   const b = ninja(dir);
   t.equal(b.code, 0, `${b.stdout.slice(-800)}\n${text}`);
+  // Test programs are built only for the tests, which pass: every main() here returns 0.
+  if (text.includes("test('")) {
+    const tests = pogogen(dir, ['test']);
+    t.equal(tests.code, 0, `${tests.stdout.slice(-800)}\n${text}`);
+  }
   for (const m of text.matchAll(/executable\('([^']+)'/g)) t.ok(fs.existsSync(path.join(dir, 'out/development/bin', m[1]!)), `${m[1]} was built`);
   return text;
 }
@@ -82,7 +87,7 @@ t.test('nothing but tests and a vendored tree with its own configure', async (t)
     'deps/thing/configure': '#!/bin/sh\n',
     'deps/thing/thing.c': '#include "config.h"\n' + fn('th', false),
   });
-  t.match(text, /return \[\];/, 'no targets, and pogogen accepts that');
+  t.match(text, /executable\('test_a', \{\n {6}sources: \['tests\/test_a\.c'\],\n {6}default: false,/, 'only an optional test program');
 });
 
 t.test('a header of a vendored tree that is left out is named in what remains', async (t) => {

@@ -104,7 +104,8 @@ t.test('a server: recipes by pkg-config first, relative deps/ includes forwarded
     /dependency mimalloc \(the mimalloc allocator; pkg-config mimalloc first, the shipped recipe as fallback; an auto feature; found, its users get -DUSE_MIMALLOC\)/,
     /dependency jemalloc \(the jemalloc allocator \(je_ prefix\); built by the shipped recipe; an auto feature; found, its users get -DUSE_JEMALLOC\)/,
     /executable server: src\/server\.c defines main\(\)/,
-    /src\/hashmap\.c: its main\(\) is behind #ifdef HASHMAP_TEST: compiled without it into server; no test program is made/,
+    /src\/hashmap\.c: its main\(\) is behind #ifdef HASHMAP_TEST: compiled without it into server/,
+    /test program hashmap-test \(not built by default; run-hashmap-test runs it\): src\/hashmap\.c has a main\(\) behind #ifdef HASHMAP_TEST, so it is compiled with -DHASHMAP_TEST/,
     /action gitinfo_h writes gitinfo\.h: .*Makefile has a rule for src\/gitinfo\.h: sh scripts\/gitinfo\.sh > \$@/,
     /option verbose_log \(default off, then -DVERBOSE_LOG\): Makefile sets it conditionally and src\/log\.c tests it/,
     /left for you:\n/,
@@ -130,6 +131,10 @@ t.test('a server: recipes by pkg-config first, relative deps/ includes forwarded
   const o2 = run(path.join(dir, 'out/development/bin/server'), ['-q']);
   t.match(o2.stdout, /sha256\(abc\)=none\nuring=off malloc=libc/, 'built without them');
   t.match(o2.stderr, /set greeting/, 'the verbose_log option turned VERBOSE_LOG on');
+  t.notOk(fs.existsSync(path.join(dir, 'out/development/bin/hashmap-test')), 'the test program is not built by default');
+  const tests = pogogen(dir, ['test']);
+  t.equal(tests.code, 0, tests.stdout + tests.stderr);
+  t.match(tests.stdout, /run-hashmap-test: ok/, 'the test program builds with -DHASHMAP_TEST and passes');
 });
 
 t.test('a server vendoring its dependencies: flat trees become libraries, the rest is left out and said so', async (t) => {
@@ -145,11 +150,13 @@ t.test('a server vendoring its dependencies: flat trees become libraries, the re
     /dependency jemalloc .*: <jemalloc\/jemalloc\.h> in src\/zmalloc\.c:4; deps\/jemalloc is a vendored copy with its own build, not compiled into the project/,
     /left out, compiled through #include in src\/ae\.c: src\/ae_epoll\.c, src\/ae_evport\.c, src\/ae_kqueue\.c, src\/ae_select\.c/,
     /left out, a program of the vendored lua \(main\(\)\): deps\/lua\/src\/lua\.c, deps\/lua\/src\/luac\.c/,
-    /left out, a test or example program: .*\(11 in all\)/,
+    /left out, a test or example program: deps\/hiclient\/examples\/example-0\.c, .*\(5 in all\)/,
+    /test program test_0 \(not built by default; run-test_0 runs it\): tests\/unit\/test_0\.c defines main\(\) in a test directory/,
   ]) t.match(r.stdout, g, `guess printed: ${g.source}`);
   t.notMatch(text, /'test'|deps\/jemalloc\/src|ae_epoll|example-/, 'no target named test; no jemalloc internals, backends or examples compiled');
   const executables = [...text.matchAll(/executable\('([^']+)'/g)].map((m) => m[1]);
-  t.same(executables, ['cli', 'server'], 'two programs, not one per main()');
+  t.same(executables, ['cli', 'server', 'test_0', 'test_1', 'test_2', 'test_3', 'test_4', 'test_5'], 'two programs and six optional test programs, not one per main()');
+  t.equal([...text.matchAll(/default: false/g)].length, 6);
   const gen = pogogen(dir, ['-Djemalloc=disabled']);
   t.equal(gen.code, 0, gen.stderr);
   const b = ninja(dir);

@@ -59,7 +59,8 @@ t.test('a main() behind a test macro is no program; one behind #if 0 neither; a 
     'src/old.c': '#if 0\nint main(void) { return 1; }\n#endif\nint old(void) { return 2; }\n',
     'src/app.c': 'int main(void) { return 0; }\n',
   }));
-  t.same([...r.description.matchAll(/executable\('([^']+)'/g)].map((m) => m[1]), ['app']);
+  t.same([...r.description.matchAll(/executable\('([^']+)'/g)].map((m) => m[1]), ['app', 'list-test'], 'app, and list.c with -DLIST_SELFTEST (and the other sources, as there is no library) as an optional test program');
+  t.match(r.description, /executable\('list-test', \{\n {6}sources: \['src\/list\.c', 'src\/old\.c'\],\n {6}defines: \['LIST_SELFTEST'\],\n {6}default: false,\n {4}\}\);\n {4}const run_list_test = test\('run-list-test', \{ program: list_test \}\);/);
   t.match(r.guesses.join('\n'), /src\/list\.c: its main\(\) is behind #ifdef LIST_SELFTEST/);
   t.match(r.todo.join('\n'), /"absent\.h" \(included at src\/list\.c:1\): nothing in the tree provides it, nor writes it/);
 });
