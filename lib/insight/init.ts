@@ -430,11 +430,9 @@ export function guessDescription(projectName: string, files: readonly TreeFile[]
         if (inc.quoted && inc.name.startsWith('../')) {
           const portable = rh.re.exec(inc.name)![1]!;
           const depth = /^(\.\.\/)+/.exec(inc.name)![0].length / 3;
-          const target = P.normalize(P.join(P.dirname(p), inc.name));
           const key = `${depth}\0${inc.name}`;
           if (!forwards.has(key)) forwards.set(key, { portable, recipe: rh.recipe, by: p, line: inc.line, depth });
           d.special.forwards.add(key);
-          void target;
         }
         continue;
       }
@@ -537,7 +535,6 @@ export function guessDescription(projectName: string, files: readonly TreeFile[]
     const key = v !== undefined ? `pkg:${v.dir}` : `dir:${P.dirname(c)}`;
     groups.set(key, [...(groups.get(key) ?? []), c]);
   }
-  const programDirs = new Set(programs.map((p) => P.dirname(p)));
   const projectGroups = [...groups.keys()].filter((k) => k.startsWith('dir:'));
   // One program and its sources all in its own directory: one executable, no library.
   const single = programs.length === 1 && projectGroups.every((k) => k === `dir:${P.dirname(programs[0]!)}`);
@@ -828,7 +825,6 @@ export function guessDescription(projectName: string, files: readonly TreeFile[]
     const inVendored = [...headerSet].filter((x) => (x === h || x.endsWith(`/${h}`)) && pkgOf(x)?.kind === 'skip').sort()[0];
     todo.push(inVendored !== undefined ? `"${h}" (included at ${at}) is in ${pkgOf(inVendored)!.dir}, which is left out: build that tree first and add its include dir and library` : `"${h}" (included at ${at}): nothing in the tree provides it, nor writes it`);
   }
-  for (const o of opts) void o;
 
   // ── The text ──
   const q = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -981,7 +977,6 @@ export function guessDescription(projectName: string, files: readonly TreeFile[]
 
   if (programs.length === 0 && libs.length === 0) todo.push(`nothing is left to build by default: every C file is ${testPrograms.length > 0 ? 'a test program (built only for the tests), ' : ''}a test, an example or part of a vendored tree left out (see above); add targets by hand`);
   else if (programs.length === 0) guesses.push('no file defines main() outside tests: the sources become libraries only');
-  void programDirs;
 
   const settings: string[] = [];
   if (projectDirs.size > 0) settings.push(`includeDirs: ${list([...projectDirs].sort())}`);
