@@ -96,7 +96,7 @@ const commands: Readonly<Record<Command, CommandSpec>> = {
   report: { synopsis: '', summary: 'analyse the last build from out/<profile>/.ninja_log: time per target and dependency,\nslowest steps, critical path, parallelism, ccache hits; --json, --trace FILE (Chrome\ntrace), --html FILE, --compare OLD.json, -j N (the job budget to compare with)', operands: 0, generates: true },
   explain: { synopsis: 'OUTPUT|TARGET', summary: "why it would rebuild now (ninja -d explain, in the description's terms) and where each\nflag of its compile comes from; --json", operands: 1, generates: true },
   desc: { synopsis: 'TARGET', summary: 'kind, sources, compile flags, include dirs, defines, deps, outputs, link line; --json', operands: 1, generates: true },
-  init: { synopsis: '', summary: 'write a build.pogo.ts for an existing C tree (--force to overwrite)', operands: 0, generates: false },
+  init: { synopsis: '', summary: 'write a build.pogo.ts for an existing C tree, print each guess and what is left (--force to overwrite)', operands: 0, generates: false },
   docker: { synopsis: '[EXECUTABLE]', summary: 'write a multi-stage Dockerfile, .dockerignore and the deps-only description\n.pogogen/deps/build.pogo.ts; --check fails if they are out of date', operands: 1, generates: true },
   help: { synopsis: '[COMMAND]', summary: "show this text, or a command's own (also: pogogen COMMAND --help)", operands: 1, generates: false },
   version: { synopsis: '', summary: "print pogogen's version", operands: 0, generates: false },

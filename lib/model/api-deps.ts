@@ -136,6 +136,11 @@ export interface DependencySpec {
   /** Settings given to dependents when the dependency is absent. */
   readonly ifMissing?: Settings;
   /**
+   * Settings given to dependents when the dependency is found (from the system or built), e.g.
+   * `{ defines: ['USE_JEMALLOC'] }` for code that checks `#ifdef USE_JEMALLOC`: the counterpart of `ifMissing`.
+   */
+  readonly ifFound?: Settings;
+  /**
    * What a source build takes from the profile beyond its optimisation level, `-march`/`-mtune`, `NDEBUG` and
    * frame pointers (always inherited). By default a dependency is built without LTO, sanitizers or coverage and
    * with line tables only, so it is built once, links fast and every relink optimises only the project's code.

@@ -161,6 +161,7 @@ export const targetSchema = z.discriminatedUnion(
       prefer: z.optional(z.enum(['system', 'source'])),
       feature: z.optional(z.enum(['auto', 'enabled', 'disabled'])),
       ifMissing: z.optional(settingsSchema),
+      ifFound: z.optional(settingsSchema),
       inherit: z.optional(
         z.strictObject({
           lto: z.optional(z.boolean()),

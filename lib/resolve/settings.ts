@@ -102,13 +102,13 @@ function linkOrder(name: string, byName: ReadonlyMap<string, ModelTarget>, depsO
   return order.reverse();
 }
 
-/** What a dependency gives its dependents: compile and link settings from the recipe, pkg-config, or ifMissing. */
+/** What a dependency gives its dependents: compile and link settings from the recipe or pkg-config (plus ifFound), or ifMissing. */
 export function dependencySettings(t: DependencyTarget, info: DependencyInfo): NormalizedSettings {
   const r = info.resolution;
   if (r.source === 'missing') return normalizeSettings(t.ifMissing);
-  if (r.source === 'system') return { ...emptySettings, cflags: r.cflags, ldflags: r.ldflags };
-  const p = r.recipe.provides;
-  return { ...emptySettings, includeDirs: (p.includeDirs ?? ['include']).map((d) => normalize(`${info.installDir}/${d}`)), defines: p.defines ?? [], libs: p.libs ?? [] };
+  const p = r.source === 'system' ? undefined : r.recipe.provides;
+  const own: NormalizedSettings = r.source === 'system' ? { ...emptySettings, cflags: r.cflags, ldflags: r.ldflags } : { ...emptySettings, includeDirs: (p!.includeDirs ?? ['include']).map((d) => normalize(`${info.installDir}/${d}`)), defines: p!.defines ?? [], libs: p!.libs ?? [] };
+  return t.ifFound === undefined ? own : concatSettings([own, normalizeSettings(t.ifFound)]);
 }
 
 export function mergeExported(parts: readonly Exported[]): Exported {
