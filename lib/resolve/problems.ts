@@ -37,6 +37,16 @@ export class Problems {
     return false;
   }
 
+  /**
+   * True when the compiler can be given `p` as a file: ninja writes `./-x/a.c` back as `-x/a.c`, which gcc and
+   * clang read as an option; otherwise says so, at `t`'s sources.
+   */
+  checkSource(t: ModelTarget, p: string): boolean {
+    if (!p.startsWith('-')) return true;
+    this.target(t, 'sources', `source ${quote(p)} starts with "-", so the compiler would read it as an option`, 'rename the file or its top-level directory, or move it below another directory');
+    return false;
+  }
+
   /** Ends the stage with a DiagnosticsError when anything was found. */
   stopIfAny(): void {
     if (this.diags.length === 0) return;

@@ -105,7 +105,7 @@ function compiledInfo(r: Resolving, t: Compiled, deps: readonly string[]): NonNu
   if (x.missing.length > 0) r.problems.target(t, 'sources', `missing source file${x.missing.length > 1 ? 's' : ''}: ${listOf(x.missing)}`);
   for (const g of x.emptyGlobs) r.problems.target(t, 'sources', `glob ${quote(g)} matches no file`);
   if (x.files.length === 0 && x.missing.length === 0 && x.emptyGlobs.length === 0 && t.kind !== 'object_set') r.problems.target(t, 'sources', 'no sources');
-  const sources = x.files.filter((f) => r.problems.checkPath(t, 'sources', f));
+  const sources = x.files.filter((f) => r.problems.checkPath(t, 'sources', f) && r.problems.checkSource(t, f));
   const fromDeps = mergeExported(deps.map(r.exported));
   const compile = concatSettings([r.model.settings, normalizeSettings(t), normalizeSettings(t.public), fromDeps.settings]);
   compile.includeDirs.forEach((d) => r.problems.checkPath(t, 'includeDirs', d));
