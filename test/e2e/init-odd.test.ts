@@ -90,6 +90,15 @@ t.test('nothing but tests and a vendored tree with its own configure', async (t)
   t.match(text, /executable\('test_a', \{\n {6}sources: \['tests\/test_a\.c'\],\n {6}default: false,/, 'only an optional test program');
 });
 
+t.test('a source under a top-level directory starting with "-" is left out, and said so', async (t) => {
+  const dir = project({ 'main.c': '#include <stdio.h>\nint main(void) { puts("ok"); return 0; }\n', '-x/helper.c': fn('hx', false) }, 'pogogen-init-odd-');
+  const { r, text } = initIn(t, dir);
+  t.match(r.stdout, /left out, its path starts with "-", which a compiler would read as an option \(rename the directory to build it\): -x\/helper\.c/);
+  t.notMatch(text, /-x\/helper\.c/, 'not in the description');
+  const gen = pogogen(dir);
+  t.equal(gen.code, 0, gen.stderr);
+});
+
 t.test('a header of a vendored tree that is left out is named in what remains', async (t) => {
   const dir = project({
     'main.c': '#include <stdio.h>\n#ifdef HAVE_THING\n#include "thing.h"\n#endif\nint main(void) { puts("ok"); return 0; }\n',
@@ -109,9 +118,9 @@ const rng = (seed: number): (() => number) => () => {
   x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
   return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
 };
-const dirs = ['', 'src', 'test', 'tests', 'all', 'my dir', 'lib', 'x(1)', 'a+b', 'deps/foo', 'deps/bar/src', 'examples', 'install', 'help me', 'src/test', 'src/-dash', 'Makefile.d'];
-// (Not a top-level directory starting with '-': ninja canonicalises the ./-dash/x.c pogogen passes back to
-// -dash/x.c, which gcc reads as an option. A pogogen limitation outside init, reported with #20.)
+// A top-level directory starting with '-' too: pogogen refuses such a source (the compiler would read the path as an
+// option), so init must leave it out and say so.
+const dirs = ['', 'src', 'test', 'tests', 'all', 'my dir', 'lib', 'x(1)', 'a+b', 'deps/foo', 'deps/bar/src', 'examples', 'install', 'help me', 'src/test', 'src/-dash', '-dash', 'Makefile.d'];
 const bases = ['test', 'main', 'util', 'all', 'a b', 'run', 'install', 'clean', 'x', 'help', 'bench', 'server', 'test_util', 'coverage'];
 
 for (const seed of [1, 2, 3, 4, 5, 6]) {

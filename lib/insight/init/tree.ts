@@ -75,6 +75,11 @@ export function classifyFiles(ctx: InitContext): void {
     const s = ctx.scanned.get(c)!;
     const v = pkgOf(ctx, c);
     if (v !== undefined && v.kind !== 'flat') continue;
+    if (c.startsWith('-')) {
+      // pogogen refuses it (the compiler would read the path as an option): never write a description it rejects.
+      leftOut.push({ path: c, why: 'its path starts with "-", which a compiler would read as an option (rename the directory to build it)' });
+      continue;
+    }
     const via = ctx.includedC.get(c);
     if (via !== undefined) {
       leftOut.push({ path: c, why: `compiled through #include in ${via}` });
