@@ -233,9 +233,21 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
           bar.update(received, total);
           if (total !== undefined && received >= total) bar.done();
         };
+  // The remote cache (POGOGEN_REMOTE_CACHE): its setting checked now, since its URL is recorded for regeneration
+  // and must hold no credential; its client made when a dependency first needs it; never used under --offline.
+  const remoteConfig = nonEmpty(process.env.POGOGEN_REMOTE_CACHE?.trim()) ? await readRemoteConfig() : undefined;
+  let remote: import('../deps/remote.ts').RemoteCache | undefined;
+  const remoteCache = async (): Promise<import('../deps/remote.ts').RemoteCache | undefined> => {
+    if (args.offline || remoteConfig === undefined) return undefined;
+    if (remote === undefined) {
+      log(`remote cache: ${remoteConfig.url} (${remoteConfig.token === undefined ? 'read only: no POGOGEN_REMOTE_CACHE_TOKEN' : 'read and write'})`);
+      remote = new (await import('../deps/remote.ts')).RemoteCache(remoteConfig, { warn: (m) => io.err(`pogogen: warning: ${m}\n`), log });
+    }
+    return remote;
+  };
   const fetchOpts = { cacheDir, offline: args.offline, log, ...(progress === undefined ? {} : { progress }) };
   // The network and archive code loads only when a dependency's archive is asked for.
-  const fetchArchive: typeof import('../deps/fetch.ts').fetchArchive = async (pin, opts) => (await import('../deps/fetch.ts')).fetchArchive(pin, opts);
+  const fetchArchive: typeof import('../deps/fetch.ts').fetchArchive = async (pin, opts) => (await import('../deps/fetch.ts')).fetchArchive(pin, { ...opts, remote: opts.offline === true ? undefined : await remoteCache() });
   if (args.command === 'fetch') {
     let n = 0;
     for (const t of model.targets) {
@@ -274,6 +286,7 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
       return dependencyKey({ recipe: t.recipe!, compiler: { family: toolchain.family, version: toolchain.version }, ...build, platform: process.platform, arch: cross?.triple ?? process.arch });
     },
     fetch: async (t) => (await fetchArchive(pinOf(t), fetchOpts)).path,
+    fetchBuilt: async (t, key, entry) => (await (await remoteCache())?.fetchBuilt(key, entry, `${t.recipe!.name} ${t.recipe!.version}`)) === true,
     hasArchive: async (t) => {
       try {
         await fetchArchive(pinOf(t), { ...fetchOpts, offline: true });
@@ -321,6 +334,9 @@ async function run(args: CliArgs, rt: Runtime, io: Io): Promise<number> {
     // The download limits decide whether an archive is taken, like the mirrors where from. The proxy settings are
     // not recorded: they belong to the network the shell is on, and a proxy URL may hold a password.
     ...(['POGOGEN_MIRRORS', 'POGOGEN_MAX_DOWNLOAD', 'POGOGEN_DOWNLOAD_DEADLINE'] as const).filter((k) => process.env[k] !== undefined).map((k) => `${k}=${process.env[k]}`),
+    // So is the remote cache's URL (checked to hold no credential), never its token: a credential stays in the
+    // environment of whoever runs the build.
+    ...(remoteConfig === undefined ? [] : [`POGOGEN_REMOTE_CACHE=${remoteConfig.url}`]),
   ];
   // ccache is used when it is on PATH, unless turned off; an explicit launcher wins.
   // The decision is recorded in the regeneration command, so ninja re-running pogogen keeps it.
@@ -481,7 +497,7 @@ async function depStep(args: CliArgs, io: Io): Promise<number> {
   }
   const depPlan = JSON.parse(fs.readFileSync(planFile, 'utf8')) as DependencyBuildPlan;
   try {
-    await (await import('../deps/steps.ts')).runPhase(phase as Phase, depPlan);
+    await (await import('../deps/steps.ts')).runPhase(phase as Phase, depPlan, process.env, (m) => io.err(`pogogen: warning: ${m}\n`));
     return 0;
   } catch (err) {
     if (!(err instanceof Error && (err.name === 'StepError' || err.name === 'ExtractError'))) throw err;
@@ -491,6 +507,16 @@ async function depStep(args: CliArgs, io: Io): Promise<number> {
 }
 
 const nonEmpty = (v: string | undefined): boolean => v !== undefined && v !== '';
+
+/** POGOGEN_REMOTE_CACHE and its token, checked; a bad setting is a diagnostic naming the variable. */
+async function readRemoteConfig(): Promise<import('../deps/remote.ts').RemoteCacheConfig | undefined> {
+  const { remoteCacheConfig } = await import('../deps/remote.ts');
+  try {
+    return remoteCacheConfig();
+  } catch (err) {
+    throw new DiagnosticsError([{ file: '<environment>', path: 'POGOGEN_REMOTE_CACHE', message: (err as Error).message }]);
+  }
+}
 
 function relTo(root: string, f: string): string {
   return f.startsWith(root + '/') ? f.slice(root.length + 1) : f;
