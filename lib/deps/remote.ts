@@ -177,13 +177,16 @@ export class RemoteCache {
       return got;
     } catch (err) {
       fs.rmSync(file, { force: true });
-      if (err instanceof DownloadError && err.status === 404) return undefined;
-      // Too big, or a status other than a server fault: this entry is bad, the remote may still serve others.
-      if (err instanceof DownloadError && err.status !== undefined && err.status < 500) throw new Unusable(messageOf(err));
-      if (err instanceof DownloadError && /download limit/.test(err.message)) throw new Unusable(recorded === undefined ? messageOf(err) : `${rel} is larger than the ${recorded} bytes its manifest records`);
       if (!(err instanceof DownloadError)) throw err;
-      this.unreachable(err);
-      return undefined;
+      if (err.status === 404) return undefined;
+      // A passing fault of the remote (no connection, a timeout, a 5xx, a cut-off body): the remote is down.
+      if (err.retriable) {
+        this.unreachable(err);
+        return undefined;
+      }
+      // Anything else (another status, too big, past the deadline, a bad redirect) condemns this entry only.
+      if (recorded !== undefined && /download limit/.test(err.message)) throw new Unusable(`${rel} is larger than the ${recorded} bytes its manifest records`);
+      throw new Unusable(messageOf(err));
     }
   }
 
@@ -309,6 +312,8 @@ export class RemoteCache {
       // damaged on the server would then never be replaced, and this runs only after a local build anyway.
       const status = await request('PUT', `${this.url}/${rel}`, { ...options, body });
       if (status >= 200 && status < 300) return true;
+      // Said once: the other blobs in flight are refused alike.
+      if (this.uploadsRefused) return false;
       this.uploadsRefused = true;
       const why = status === 401 || status === 403 ? ': check POGOGEN_REMOTE_CACHE_TOKEN' : '';
       this.opts.warn(`the remote cache ${this.url} refused the upload of ${rel} (HTTP ${status})${why}; nothing more is uploaded by this run`);
