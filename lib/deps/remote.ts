@@ -151,6 +151,7 @@ export class RemoteCache {
     this.headers = config.token === undefined ? {} : { authorization: `Bearer ${config.token}` };
   }
 
+  /** The download limits; a bad POGOGEN_MAX_DOWNLOAD or POGOGEN_DOWNLOAD_DEADLINE throws the FetchError naming it. */
   private get limits(): DownloadLimits {
     return this.opts.limits ?? downloadLimits();
   }
@@ -224,16 +225,23 @@ export class RemoteCache {
    */
   async fetchBuilt(key: string, entry: string, what: string): Promise<boolean> {
     if (this.down || !HEX64.test(key)) return false;
-    const limits = this.limits;
+    let limits: DownloadLimits;
+    try {
+      limits = this.limits;
+    } catch {
+      // The bad setting is reported where it matters, by the archive's download that follows.
+      return false;
+    }
     const started = Date.now();
     const remaining = (): number => {
       const left = limits.deadlineMs - (Date.now() - started);
       if (left <= 0) throw new Unusable(`it did not arrive within ${limits.deadlineMs} ms (POGOGEN_DOWNLOAD_DEADLINE)`);
       return left;
     };
-    const tmp = entryTemp(entry);
+    let tmp: string | undefined;
     let committed = false;
     try {
+      tmp = entryTemp(entry);
       const manifestFile = path.join(tmp, 'remote-manifest.json');
       const got = await this.get(`ac/${key}`, manifestFile, Math.min(maxManifestBytes, limits.maxBytes), remaining());
       if (got === undefined) {
@@ -298,16 +306,15 @@ export class RemoteCache {
       this.opts.warn(`the remote cache's ac/${key} (${what}) was refused: ${err.message}; nothing of it was kept, building it locally`);
       return false;
     } finally {
-      if (!committed) fs.rmSync(tmp, { recursive: true, force: true });
+      if (!committed && tmp !== undefined) fs.rmSync(tmp, { recursive: true, force: true });
     }
   }
 
   /** PUTs `body` (a file or bytes) at `rel`; false (warned once) when the remote refused or failed. */
   private async put(rel: string, body: string | Buffer): Promise<boolean> {
     if (this.down || this.uploadsRefused) return false;
-    const limits = this.limits;
-    const options = { timeoutMs: this.opts.timeoutMs ?? remoteTimeoutMs, deadlineMs: limits.deadlineMs, proxy: this.opts.proxy, headers: this.headers };
     try {
+      const options = { timeoutMs: this.opts.timeoutMs ?? remoteTimeoutMs, deadlineMs: this.limits.deadlineMs, proxy: this.opts.proxy, headers: this.headers };
       // Every blob is sent, even one the remote may hold already: asking first would save bandwidth, but a blob
       // damaged on the server would then never be replaced, and this runs only after a local build anyway.
       const status = await request('PUT', `${this.url}/${rel}`, { ...options, body });
@@ -319,8 +326,12 @@ export class RemoteCache {
       this.opts.warn(`the remote cache ${this.url} refused the upload of ${rel} (HTTP ${status})${why}; nothing more is uploaded by this run`);
       return false;
     } catch (err) {
-      if (!(err instanceof DownloadError)) throw err;
-      this.unreachable(err);
+      if (err instanceof DownloadError) this.unreachable(err);
+      else if (!this.uploadsRefused) {
+        // A bad limit setting, a file gone: said once, and nothing more is tried; the build goes on.
+        this.uploadsRefused = true;
+        this.opts.warn(`nothing is uploaded to the remote cache ${this.url}: ${messageOf(err)}`);
+      }
       return false;
     }
   }
