@@ -514,7 +514,7 @@ async function readRemoteConfig(): Promise<import('../deps/remote.ts').RemoteCac
   try {
     return remoteCacheConfig();
   } catch (err) {
-    throw new DiagnosticsError([{ file: '<environment>', path: 'POGOGEN_REMOTE_CACHE', message: (err as Error).message }]);
+    throw new DiagnosticsError([{ file: '<environment>', path: '', message: (err as Error).message }]);
   }
 }
 

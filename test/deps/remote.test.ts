@@ -300,3 +300,22 @@ t.test('archives: looked up in cas/ first, fetched from their URLs when it fails
   t.equal(sha256(fs.readFileSync(third.path)), hash);
   t.same(listFiles(path.join(work, 'arch-3/archives/sha256')), [hash, `${hash}.name`], 'no temporary file left');
 });
+
+t.test('a bad limit setting: no entry is fetched, and the upload says so once', async (t) => {
+  const remote = await startRemote();
+  const before = process.env.POGOGEN_MAX_DOWNLOAD;
+  process.env.POGOGEN_MAX_DOWNLOAD = 'lots';
+  t.teardown(async () => {
+    if (before === undefined) delete process.env.POGOGEN_MAX_DOWNLOAD;
+    else process.env.POGOGEN_MAX_DOWNLOAD = before;
+    await remote.close();
+  });
+  const w = warnings();
+  const r = new RemoteCache({ url: remote.base, token: 'tok' }, { warn: w.warn });
+  t.equal(await r.fetchBuilt(KEY, builtEntry(path.join(work, 'bad-limit'), KEY), 'x 1.0'), false);
+  t.same(w.said, [], 'the archive download that follows reports the setting');
+  await r.shareBuilt(KEY, localEntry(path.join(work, 'bad-limit-up')), 'x 1.0');
+  t.equal(w.said.length, 1);
+  t.match(w.said[0], /^nothing is uploaded to the remote cache .*: POGOGEN_MAX_DOWNLOAD="lots" is not a size/);
+  t.equal(remote.auths.length, 0, 'no request');
+});
