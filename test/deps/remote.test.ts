@@ -3,13 +3,16 @@
 // fails once and is not asked again, uploads that need the token and stop at the first refusal, credentials kept
 // to the remote's own origin, and archives looked up in and shared through cas/.
 import fs from 'node:fs';
-import type http from 'node:http';
+import { spawnSync } from 'node:child_process';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import t from 'tap';
 import { builtEntry, readManifest, storeEntry, verifyEntry } from '../../lib/deps/built.ts';
 import { fetchArchive } from '../../lib/deps/fetch.ts';
 import { manifestProblem, RemoteCache, remoteCacheConfig } from '../../lib/deps/remote.ts';
-import { listFiles, serve, sha256, startServer, tmpdir, type Handler } from './helpers.ts';
+import { listFiles, serve, sha256, startProxy, startServer, tmpdir, type Handler } from './helpers.ts';
 
 const work = tmpdir('pogogen-remote-');
 t.teardown(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -95,10 +98,9 @@ interface Remote {
   close(): Promise<void>;
 }
 
-async function startRemote(token = 'tok'): Promise<Remote> {
+async function startRemote(token = 'tok', tlsFiles?: { key: Buffer; cert: Buffer }): Promise<Remote> {
   const store = new Map<string, Buffer>();
   const remote: Remote = { base: '', store, puts: [], gets: [], auths: [], close: async () => {} };
-  const server = await startServer();
   const handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const p = (req.url ?? '').replace(/^\/r/, '');
     remote.auths.push(req.headers.authorization);
@@ -116,11 +118,13 @@ async function startRemote(token = 'tok'): Promise<Remote> {
     if (body === undefined) return void res.writeHead(404).end();
     serve(body)(req, res);
   };
-  // Every path under /r/ goes to the remote.
-  const routes = server.routes;
-  const original = routes.get.bind(routes);
-  routes.get = (p: string) => (p.startsWith('/r/') ? handle : original(p));
-  return Object.assign(remote, { base: `${server.base}/r`, close: () => server.close() });
+  const server = tlsFiles === undefined ? http.createServer(handle) : https.createServer(tlsFiles, handle);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return Object.assign(remote, {
+    base: `${tlsFiles === undefined ? 'http' : 'https'}://127.0.0.1:${port}/r`,
+    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  });
 }
 
 /** A built tree stored as a local entry: a library, an executable script, a symlink, two equal headers. */
@@ -318,4 +322,37 @@ t.test('a bad limit setting: no entry is fetched, and the upload says so once', 
   t.equal(w.said.length, 1);
   t.match(w.said[0], /^nothing is uploaded to the remote cache .*: POGOGEN_MAX_DOWNLOAD="lots" is not a size/);
   t.equal(remote.auths.length, 0, 'no request');
+});
+
+const keyFile = path.join(work, 'key.pem');
+const certFile = path.join(work, 'cert.pem');
+const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });
+
+t.test('an https remote through a CONNECT proxy: uploads and restores, with the certificate verified', { skip: made.status !== 0 ? 'openssl cannot make a certificate here' : false }, async (t) => {
+  const cert = fs.readFileSync(certFile);
+  const remote = await startRemote('tok', { key: fs.readFileSync(keyFile), cert });
+  const proxy = await startProxy();
+  t.teardown(async () => (await remote.close(), await proxy.close()));
+  const via = { https: proxy.url };
+  const entry = localEntry(path.join(work, 'tls-up'));
+
+  // Not trusted: one warning, nothing uploaded.
+  const w = warnings();
+  await new RemoteCache({ url: remote.base, token: 'tok' }, { warn: w.warn, proxy: via }).shareBuilt(KEY, entry, 'x 1.0');
+  t.equal(w.said.length, 1);
+  t.match(w.said[0], /did not answer \(.*self[- ]signed certificate.*\)/);
+  t.same(remote.puts, [], 'TLS refused the server before any request');
+
+  const before = https.globalAgent.options.ca;
+  https.globalAgent.options.ca = [cert];
+  t.teardown(() => void (https.globalAgent.options.ca = before));
+  const w2 = warnings();
+  await new RemoteCache({ url: remote.base, token: 'tok' }, { warn: w2.warn, proxy: via }).shareBuilt(KEY, entry, 'x 1.0');
+  t.same(w2.said, []);
+  t.equal(remote.puts.at(-1)?.path, `/ac/${KEY}`);
+  t.ok(remote.puts.every((p) => p.auth === 'Bearer tok'), 'the token inside the tunnel');
+  const target = builtEntry(path.join(work, 'tls-down'), KEY);
+  t.equal(await new RemoteCache({ url: remote.base }, { warn: w2.warn, proxy: via }).fetchBuilt(KEY, target, 'x 1.0'), true);
+  t.ok(verifyEntry(target));
+  t.ok(proxy.seen.length > 0 && proxy.seen.every((s) => s.line === `CONNECT ${new URL(remote.base).host}`), 'every request tunnelled through the proxy');
 });
