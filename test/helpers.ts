@@ -111,14 +111,23 @@ export function mtimes(dir: string, files: readonly string[]): Record<string, nu
 
 /** Like pogogen(), without blocking this process (for tests that serve files to it from here). */
 export function pogogenAsync(dir: string, args: readonly string[] = [], env: Readonly<Record<string, string | undefined>> = {}): Promise<Run> {
+  return spawnAsync(process.execPath, [cli, ...args], dir, env);
+}
+
+/** Like ninja(), without blocking this process. */
+export function ninjaAsync(dir: string, args: readonly string[] = [], env: Readonly<Record<string, string | undefined>> = {}): Promise<Run> {
+  return spawnAsync(ninjaBin, args, dir, env);
+}
+
+function spawnAsync(cmd: string, args: readonly string[], dir: string, env: Readonly<Record<string, string | undefined>>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: dir, env: { ...baseEnv, ...env } });
+    const child = spawn(cmd, args, { cwd: dir, env: { ...baseEnv, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.on('close', (code, signal) => resolve({ code: code ?? -1, signal, stdout, stderr }));
   });
 }
 

@@ -81,7 +81,7 @@ export async function generate(args: CliArgs, cli: Cli): Promise<Generation> {
   d.log('resolved');
   const installed = installedAlready(root, graph, deps.selected, d.log);
   const tools = buildTools(args, cli.env, d);
-  const recorded = recordedEnv(cli.env, deps.cacheDir);
+  const recorded = recordedEnv(cli.env, deps.cacheDir, deps.remoteUrl);
   const regenFiles = [...d.loaded.files.map((f) => relTo(root, f)), ...installed.files].sort();
   const steps = plan(graph, {
     toolchain: planToolchain(d),
@@ -156,8 +156,28 @@ const planToolchain = (d: Described): PlanOptions['toolchain'] => (d.cross === u
 
 const pinOf = (t: { recipe?: RecipeInput }): { urls: string[]; sha256: string; name: string } => ({ urls: [...t.recipe!.source.urls], sha256: t.recipe!.source.sha256, name: t.recipe!.name });
 
-/** How archives are fetched in this run: the environment's mirrors, limits and proxies; a bar on a terminal only. */
-function fetchOptions(args: CliArgs, env: Env, log: (line: string) => void): FetchOptions & { cacheDir: string; env: Env } {
+type RemoteCache = import('../deps/remote.ts').RemoteCache;
+type Fetching = FetchOptions & { cacheDir: string; env: Env; remoteCache: () => Promise<RemoteCache | undefined>; remoteUrl: string | undefined };
+
+/**
+ * How archives are fetched in this run: the environment's mirrors, limits, proxies and remote cache; a bar on a
+ * terminal only. The remote cache's setting (POGOGEN_REMOTE_CACHE) is checked now, since its URL is recorded for
+ * regeneration and must hold no credential; its client is made when a dependency first needs it, and never used
+ * under --offline.
+ */
+async function fetchOptions(args: CliArgs, cli: Cli, log: (line: string) => void): Promise<Fetching> {
+  const env = cli.env;
+  const remoteConfig = env.POGOGEN_REMOTE_CACHE?.trim() ? await readRemoteConfig(env) : undefined;
+  let remote: RemoteCache | undefined;
+  const remoteCache = async (): Promise<RemoteCache | undefined> => {
+    if (args.offline || remoteConfig === undefined) return undefined;
+    if (remote === undefined) {
+      log(`remote cache: ${remoteConfig.url} (${remoteConfig.token === undefined ? 'read only: no POGOGEN_REMOTE_CACHE_TOKEN' : 'read and write'})`);
+      const opts = { warn: (m: string) => cli.io.err(`pogogen: warning: ${m}\n`), log, proxy: proxyEnv(env), get limits() { return downloadLimits(env); } };
+      remote = new (await import('../deps/remote.ts')).RemoteCache(remoteConfig, opts);
+    }
+    return remote;
+  };
   const bar = process.stderr.isTTY ? progressBar('download', process.stderr) : undefined;
   const progress =
     bar === undefined
@@ -166,16 +186,27 @@ function fetchOptions(args: CliArgs, env: Env, log: (line: string) => void): Fet
           bar.update(received, total);
           if (total !== undefined && received >= total) bar.done();
         };
-  return { cacheDir: defaultCacheDir(env), offline: args.offline, log, mirrors: mirrorBases(undefined, env.POGOGEN_MIRRORS), proxy: proxyEnv(env), env, ...(progress === undefined ? {} : { progress }) };
+  return { cacheDir: defaultCacheDir(env), offline: args.offline, log, mirrors: mirrorBases(undefined, env.POGOGEN_MIRRORS), proxy: proxyEnv(env), env, remoteCache, remoteUrl: remoteConfig?.url, ...(progress === undefined ? {} : { progress }) };
+}
+
+/** POGOGEN_REMOTE_CACHE and its token, checked; a bad setting is a diagnostic naming the variable. */
+async function readRemoteConfig(env: Env): Promise<import('../deps/remote.ts').RemoteCacheConfig | undefined> {
+  const { remoteCacheConfig } = await import('../deps/remote.ts');
+  try {
+    return remoteCacheConfig(env);
+  } catch (err) {
+    throw new DiagnosticsError([{ file: '<environment>', path: '', message: (err as Error).message }]);
+  }
 }
 
 /**
  * The network and archive code loads only when a dependency's archive is asked for; the download limits are read
  * then too (a bad POGOGEN_MAX_DOWNLOAD is an error for a project that downloads, not for every project).
  */
-async function fetchArchive(pin: Parameters<typeof import('../deps/fetch.ts').fetchArchive>[0], opts: FetchOptions & { env: Env }): ReturnType<typeof import('../deps/fetch.ts').fetchArchive> {
-  const { env, ...rest } = opts;
-  return (await import('../deps/fetch.ts')).fetchArchive(pin, { ...downloadLimits(env), ...rest });
+async function fetchArchive(pin: Parameters<typeof import('../deps/fetch.ts').fetchArchive>[0], opts: Fetching): ReturnType<typeof import('../deps/fetch.ts').fetchArchive> {
+  const { env, remoteCache, remoteUrl: _, ...rest } = opts;
+  const remote = opts.offline === true ? undefined : await remoteCache();
+  return (await import('../deps/fetch.ts')).fetchArchive(pin, { ...downloadLimits(env), ...rest, remote });
 }
 
 /** `pogogen fetch`: every recipe's archive into the download cache, nothing generated. */
@@ -183,7 +214,7 @@ export async function fetchCommand(args: CliArgs, cli: Cli): Promise<number> {
   const root = path.resolve(args.dir);
   forget(root);
   const { model, log } = await describe(args, cli, root);
-  const opts = fetchOptions(args, cli.env, log);
+  const opts = await fetchOptions(args, cli, log);
   let n = 0;
   for (const t of model.targets) {
     if (t.kind !== 'dependency' || t.recipe === undefined) continue;
@@ -197,6 +228,8 @@ export async function fetchCommand(args: CliArgs, cli: Cli): Promise<number> {
 
 interface Dependencies {
   readonly cacheDir: string;
+  /** POGOGEN_REMOTE_CACHE, checked (no credential in it), when set. */
+  readonly remoteUrl: string | undefined;
   readonly selected: Selected;
   readonly lockFile: string;
   readonly lockText: string | undefined;
@@ -215,7 +248,7 @@ async function dependencies(args: CliArgs, cli: Cli, d: Described): Promise<Depe
     env.PKG_CONFIG_LIBDIR = cross.pkgConfigLibdir !== undefined && fs.existsSync(cross.pkgConfigLibdir) ? cross.pkgConfigLibdir : path.join(stateDir, 'no-pkgconfig');
     env.PKG_CONFIG_PATH = '';
   }
-  const fetchOpts = fetchOptions(args, env, log);
+  const fetchOpts = await fetchOptions(args, cli, log);
   // Failed downloads of optional dependencies are remembered for the same pin and mirrors; a generation that does
   // not try (offline, found elsewhere) forgets them.
   const failuresFile = path.join(stateDir, 'failed-downloads.json');
@@ -246,6 +279,7 @@ async function dependencies(args: CliArgs, cli: Cli, d: Described): Promise<Depe
       return dependencyKey({ recipe: t.recipe!, compiler: { family: toolchain.family, version: toolchain.version }, ...build, platform: process.platform, arch: cross?.triple ?? process.arch });
     },
     fetch: async (t) => (await fetchArchive(pinOf(t), fetchOpts)).path,
+    fetchBuilt: async (t, key, entry) => (await (await fetchOpts.remoteCache())?.fetchBuilt(key, entry, `${t.recipe!.name} ${t.recipe!.version}`)) === true,
     hasArchive: async (t) => {
       try {
         await fetchArchive(pinOf(t), { ...fetchOpts, offline: true });
@@ -261,7 +295,7 @@ async function dependencies(args: CliArgs, cli: Cli, d: Described): Promise<Depe
   const sayDeps = args.command === 'generate' ? cli.io.out : insightCommand(args) && !args.verbose ? undefined : cli.io.err;
   if (sayDeps !== undefined) for (const line of selected.report) sayDeps(`pogogen: ${line}\n`);
   const failed = new Map([...selected.failedDownloads].map(([name, f]) => [name, { attempt: attempt(f), message: f.message }]));
-  return { cacheDir: fetchOpts.cacheDir, selected, lockFile, lockText, failuresFile, failed };
+  return { cacheDir: fetchOpts.cacheDir, remoteUrl: fetchOpts.remoteUrl, selected, lockFile, lockText, failuresFile, failed };
 }
 
 const insightCommand = (args: CliArgs): boolean => args.command === 'report' || args.command === 'explain' || args.command === 'desc' || args.command === 'docker';
@@ -294,7 +328,7 @@ function installedAlready(root: string, graph: Graph, selected: Selected, log: (
  * directory it resolved to (a relative POGOGEN_CACHE, or one chosen by XDG_CACHE_HOME, would mean another directory
  * from ninja's working directory or another shell).
  */
-function recordedEnv(env: Env, cacheDir: string): string[] {
+function recordedEnv(env: Env, cacheDir: string, remoteUrl: string | undefined): string[] {
   const nonEmpty = (v: string | undefined): boolean => v !== undefined && v !== '';
   return [
     ...(['CC', 'CPPFLAGS', 'CFLAGS', 'LDFLAGS'] as const).filter((k) => env[k] !== undefined).map((k) => `${k}=${env[k]}`),
@@ -302,6 +336,9 @@ function recordedEnv(env: Env, cacheDir: string): string[] {
     // The download limits decide whether an archive is taken, like the mirrors where from. The proxy settings are
     // not recorded: they belong to the network the shell is on, and a proxy URL may hold a password.
     ...(['POGOGEN_MIRRORS', 'POGOGEN_MAX_DOWNLOAD', 'POGOGEN_DOWNLOAD_DEADLINE'] as const).filter((k) => env[k] !== undefined).map((k) => `${k}=${env[k]}`),
+    // So is the remote cache's URL (checked to hold no credential), never its token: a credential stays in the
+    // environment of whoever runs the build.
+    ...(remoteUrl === undefined ? [] : [`POGOGEN_REMOTE_CACHE=${remoteUrl}`]),
   ];
 }
 

@@ -4,14 +4,20 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-interface Entry {
+/** One line of an entry's manifest: a regular file with its content hash, or a symlink with its target. */
+export interface Entry {
   readonly path: string;
   readonly mode: number;
   readonly sha256?: string;
   readonly link?: string;
 }
 
-const MANIFEST = 'manifest.json';
+export const MANIFEST = 'manifest.json';
+
+/** The files an entry's manifest lists; throws when it is missing or not JSON. */
+export function readManifest(entry: string): Entry[] {
+  return (JSON.parse(fs.readFileSync(path.join(entry, MANIFEST), 'utf8')) as { files: Entry[] }).files;
+}
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.POGOGEN_CACHE !== undefined && env.POGOGEN_CACHE !== '') return path.resolve(env.POGOGEN_CACHE);
@@ -75,8 +81,7 @@ export function holdsInstall(stamp: string, key: string, files: readonly string[
 /** True when the entry exists and every file still has its recorded hash. */
 export function verifyEntry(entry: string): boolean {
   try {
-    const m = JSON.parse(fs.readFileSync(path.join(entry, MANIFEST), 'utf8')) as { files: Entry[] };
-    for (const f of m.files) {
+    for (const f of readManifest(entry)) {
       const abs = path.join(entry, 'tree', f.path);
       if (f.link !== undefined) {
         if (fs.readlinkSync(abs) !== f.link) return false;
@@ -91,11 +96,32 @@ export function verifyEntry(entry: string): boolean {
 /** Copies the installed tree `prefix` into the cache as `entry`; a racing writer's good entry is kept. */
 export function storeEntry(prefix: string, entry: string): void {
   const files = walk(prefix);
+  const tmp = entryTemp(entry);
+  try {
+    fs.cpSync(prefix, path.join(tmp, 'tree'), { recursive: true, verbatimSymlinks: true });
+  } catch (err) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  commitEntry(tmp, entry, files);
+}
+
+/** A new temporary directory beside `entry`, unique across processes, for an entry being filled (a tree/ inside). */
+export function entryTemp(entry: string): string {
   const parent = path.dirname(entry);
   fs.mkdirSync(parent, { recursive: true });
   const tmp = path.join(parent, `.tmp-${path.basename(entry)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  fs.mkdirSync(tmp);
+  return tmp;
+}
+
+/**
+ * Turns the filled temporary directory `tmp` into `entry`: the manifest is written last and the directory renamed
+ * into place whole, so no process ever sees a half-filled entry; a racing writer's good entry is kept. `tmp` is
+ * gone afterwards, whatever happened.
+ */
+export function commitEntry(tmp: string, entry: string, files: readonly Entry[]): void {
   try {
-    fs.cpSync(prefix, path.join(tmp, 'tree'), { recursive: true, verbatimSymlinks: true });
     // The manifest goes in last: an entry without one is incomplete and never used.
     fs.writeFileSync(path.join(tmp, MANIFEST), `${JSON.stringify({ files }, null, 1)}\n`);
     if (fs.existsSync(entry)) {
@@ -132,13 +158,13 @@ export function discardEntry(entry: string): void {
  * ninja's restat) see no change when nothing changed. Returns the number of files written.
  */
 export function restoreEntry(entry: string, prefix: string): number {
-  const m = JSON.parse(fs.readFileSync(path.join(entry, MANIFEST), 'utf8')) as { files: Entry[] };
-  const wanted = new Set(m.files.map((f) => f.path));
+  const files = readManifest(entry);
+  const wanted = new Set(files.map((f) => f.path));
   let written = 0;
   if (fs.existsSync(prefix)) {
     for (const f of walk(prefix)) if (!wanted.has(f.path)) fs.rmSync(path.join(prefix, f.path), { force: true });
   }
-  for (const f of m.files) {
+  for (const f of files) {
     const src = path.join(entry, 'tree', f.path);
     const dst = path.join(prefix, f.path);
     fs.mkdirSync(path.dirname(dst), { recursive: true });

@@ -29,9 +29,12 @@ export class ExtractError extends Error {
 /** A failed download attempt; `retriable` is true for faults that may pass (connection errors, timeouts, 5xx, cut-off bodies). */
 export class DownloadError extends Error {
   readonly retriable: boolean;
-  constructor(message: string, retriable: boolean) {
+  /** The HTTP status that failed the attempt, when a server answered. */
+  readonly status: number | undefined;
+  constructor(message: string, retriable: boolean, status?: number) {
     super(message);
     this.retriable = retriable;
+    this.status = status;
   }
 }
 

@@ -9,6 +9,7 @@ import { DownloadError, download } from './http.ts';
 import { downloadLimits } from './limits.ts';
 import type { ProxyEnv } from './proxy.ts';
 import { candidateUrls, mirrorBases } from './mirrors.ts';
+import type { RemoteCache } from './remote.ts';
 
 export interface Pin {
   readonly urls: readonly string[];
@@ -39,6 +40,8 @@ export interface FetchOptions {
   readonly log?: ((line: string) => void) | undefined;
   /** Hosts an https URL may redirect to over plain http. */
   readonly allowInsecureMirrors?: readonly string[] | undefined;
+  /** A remote cache asked first (its cas/<sha256>), and given what was downloaded from elsewhere when it may be written. */
+  readonly remote?: RemoteCache | undefined;
 }
 
 export interface Fetched {
@@ -79,6 +82,15 @@ export async function fetchArchive(pin: Pin, opts: FetchOptions): Promise<Fetche
   const deadlineMs = opts.deadlineMs ?? env!.deadlineMs;
   fs.mkdirSync(entry.dir, { recursive: true });
   sweepStaleTemps(entry.file);
+  if (opts.remote !== undefined) {
+    // Verified while it streams, as any download; a miss, a fault or other bytes leave nothing and fall through.
+    const tmp = tempName(entry.file);
+    if (await opts.remote.fetchBlob(sha256, tmp, name)) {
+      writeAtomic(entry.nameFile, `${name}\n`);
+      fs.renameSync(tmp, entry.file);
+      return { path: entry.file, fromCache: false, url: `${opts.remote.url}/cas/${sha256}`, name };
+    }
+  }
 
   const retries = opts.retries ?? 2;
   const backoffMs = opts.backoffMs ?? 500;
@@ -107,6 +119,7 @@ export async function fetchArchive(pin: Pin, opts: FetchOptions): Promise<Fetche
         writeAtomic(entry.nameFile, `${name}\n`);
         // Atomic, and harmless if another process renamed the same verified bytes here first.
         fs.renameSync(tmp, entry.file);
+        await opts.remote?.shareBlob(sha256, entry.file, name);
         return { path: entry.file, fromCache: false, url: got.url, name };
       } catch (err) {
         fs.rmSync(tmp, { force: true });

@@ -25,6 +25,11 @@ export interface DownloadOptions {
   readonly deadlineMs?: number | undefined;
   /** Proxy settings; default: the environment's HTTPS_PROXY, HTTP_PROXY and NO_PROXY. */
   readonly proxy?: ProxyEnv | undefined;
+  /**
+   * Extra request headers (a remote cache's Authorization), sent only to the URL's own origin: a redirect to
+   * another host or scheme does not carry them, as curl does not carry credentials across hosts.
+   */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface Downloaded {
@@ -71,9 +76,11 @@ async function attempt(url: string, file: string, opts: DownloadOptions, deadlin
   if (current.protocol === 'file:') return copyFileUrl(current, file, opts, deadline);
   const seen = new Set<string>([current.href]);
   const proxies = opts.proxy ?? proxyEnv();
+  const origin = current.origin;
   for (let redirects = 0; ; redirects++) {
     // Each hop asks again: a redirect to a NO_PROXY host goes direct.
-    const res = await get(current, opts.timeoutMs, proxyFor(current, proxies), deadline);
+    const extra = current.origin === origin ? opts.headers : undefined;
+    const res = await send('GET', current, { timeoutMs: opts.timeoutMs, proxy: proxyFor(current, proxies), deadline, headers: extra });
     deadline.active = res;
     // Bodies we discard below may still fail on the wire; that must not become an unhandled 'error' event.
     res.on('error', () => {});
@@ -92,7 +99,7 @@ async function attempt(url: string, file: string, opts: DownloadOptions, deadlin
       res.resume();
       // 408, 429 and 5xx are the server's passing trouble; other statuses will not change on a retry.
       const retriable = status === 408 || status === 429 || status >= 500;
-      throw new DownloadError(`HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''} from ${current.href}`, retriable);
+      throw new DownloadError(`HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''} from ${current.href}`, retriable, status);
     }
     return receive(res, current.href, file, opts);
   }
@@ -112,12 +119,23 @@ export function checkRedirect(from: URL, to: URL, allowInsecure: readonly string
   }
 }
 
-async function get(url: URL, timeoutMs: number, proxy: URL | undefined, deadline: Deadline): Promise<http.IncomingMessage> {
+/** How one request goes out: its idle timeout, proxy, deadline, extra headers and (for a PUT) the file it sends. */
+interface SendOptions {
+  readonly timeoutMs: number;
+  readonly proxy: URL | undefined;
+  readonly deadline: Deadline;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  readonly body?: { readonly file: string; readonly size: number } | Buffer | undefined;
+}
+
+/** Sends one request, directly or through `proxy` (forwarded for http, tunnelled for https), and waits for the response head. */
+async function send(method: 'GET' | 'PUT', url: URL, o: SendOptions): Promise<http.IncomingMessage> {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new DownloadError(`unsupported URL scheme "${url.protocol}" in ${url.href}`, false);
   }
+  const { timeoutMs, proxy, deadline } = o;
   // Identity encoding: the pin hashes the file's bytes, not a re-encoding a server might apply on the way.
-  const headers = { 'user-agent': 'pogogen', 'accept-encoding': 'identity' };
+  const headers: Record<string, string | number> = { 'user-agent': 'pogogen', 'accept-encoding': 'identity', ...o.headers, ...(o.body === undefined ? {} : { 'content-length': Buffer.isBuffer(o.body) ? o.body.length : o.body.size, 'content-type': 'application/octet-stream' }) };
   let socket: net.Socket | undefined;
   if (proxy !== undefined && url.protocol === 'https:') {
     socket = await tunnel(proxy, url, timeoutMs, (req) => (deadline.active = req));
@@ -129,19 +147,53 @@ async function get(url: URL, timeoutMs: number, proxy: URL | undefined, deadline
       // TLS runs end to end inside the tunnel and verifies the server as a direct connection does (with the CAs
       // the global agent is given, as the direct path uses them).
       const tlsOptions = { socket: through, host: url.hostname, ...(net.isIP(url.hostname) === 0 ? { servername: url.hostname } : {}), ca: https.globalAgent.options.ca };
-      req = https.get(url, { headers, timeout: timeoutMs, createConnection: () => tls.connect(tlsOptions) });
+      req = https.request(url, { method, headers, timeout: timeoutMs, createConnection: () => tls.connect(tlsOptions) });
     } else if (proxy !== undefined) {
       // Plain http through a proxy: the absolute URL as the request target. Its own agent, so that a global agent
       // that proxies by itself (Node 24's NODE_USE_ENV_PROXY) does not proxy the proxy.
-      req = http.get({ host: proxy.hostname, port: proxy.port === '' ? 80 : Number(proxy.port), path: url.href, agent: new http.Agent(), timeout: timeoutMs, headers: { ...headers, host: url.host, ...proxyAuth(proxy) } });
+      req = http.request({ method, host: proxy.hostname, port: proxy.port === '' ? 80 : Number(proxy.port), path: url.href, agent: new http.Agent(), timeout: timeoutMs, headers: { ...headers, host: url.host, ...proxyAuth(proxy) } });
     } else {
-      req = (url.protocol === 'https:' ? https : http).get(url, { headers, timeout: timeoutMs });
+      req = (url.protocol === 'https:' ? https : http).request(url, { method, headers, timeout: timeoutMs });
     }
     deadline.active = req;
     req.on('timeout', () => req.destroy(new DownloadError(`timed out after ${timeoutMs} ms waiting for ${url.href}`, true)));
     req.on('error', (err) => reject(err instanceof DownloadError ? err : new DownloadError(`${url.href}: ${err.message}`, true)));
     req.on('response', resolve);
+    const payload = o.body;
+    if (payload === undefined || Buffer.isBuffer(payload)) req.end(payload);
+    else {
+      const body = fs.createReadStream(payload.file);
+      body.on('error', (err) => req.destroy(new DownloadError(`cannot read ${payload.file}: ${err.message}`, false)));
+      body.pipe(req);
+    }
   });
+}
+
+/**
+ * One PUT (a remote cache's upload): no redirects followed, bounded by the idle timeout and the deadline; resolves
+ * to the status, whatever it is. Errors are connection faults and timeouts.
+ */
+export async function request(method: 'PUT', url: string, opts: { timeoutMs: number; deadlineMs: number; proxy?: ProxyEnv | undefined; headers?: Readonly<Record<string, string>> | undefined; body?: string | Buffer | undefined }): Promise<number> {
+  const target = new URL(url);
+  const deadline: Deadline = { active: undefined, expired: undefined };
+  const timer = setTimeout(() => {
+    deadline.expired = new DownloadError(`${method} ${url} did not finish within ${opts.deadlineMs} ms (POGOGEN_DOWNLOAD_DEADLINE sets the deadline in seconds)`, false);
+    deadline.active?.destroy(deadline.expired);
+  }, opts.deadlineMs);
+  try {
+    // A string names the file to send; a Buffer is sent as it is.
+    const body = typeof opts.body === 'string' ? { file: opts.body, size: fs.statSync(opts.body).size } : opts.body;
+    const res = await send(method, target, { timeoutMs: opts.timeoutMs, proxy: proxyFor(target, opts.proxy ?? proxyEnv()), deadline, headers: opts.headers, body });
+    deadline.active = res;
+    res.on('error', () => {});
+    res.resume();
+    await new Promise<void>((resolve) => (res.complete ? resolve() : res.on('end', resolve).on('close', resolve)));
+    return res.statusCode ?? 0;
+  } catch (err) {
+    throw deadline.expired ?? err;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function receive(res: http.IncomingMessage, url: string, file: string, opts: DownloadOptions): Promise<Downloaded> {

@@ -15,6 +15,11 @@ export interface SelectOptions {
   readonly keyOf: (t: DependencyTarget) => string;
   /** Fetches (or finds in the download cache) a recipe's archive; throws a FetchError with a clear message. */
   readonly fetch: (t: DependencyTarget) => Promise<string>;
+  /**
+   * Fills the local cache entry for `key` from a remote cache, verified; true when it did. Never throws: a remote
+   * that is down or holds a bad entry is a warning, and the dependency is built here.
+   */
+  readonly fetchBuilt?: ((t: DependencyTarget, key: string, entry: string) => Promise<boolean>) | undefined;
   /** True when the archive is already in the download cache (for `--offline`). */
   readonly hasArchive: (t: DependencyTarget) => Promise<boolean>;
   /** The message of an earlier generation's failed download of the same archive from the same places, if any. */
@@ -79,6 +84,11 @@ export async function selectDependencies(model: Model, opts: SelectOptions): Pro
       const entry = builtEntry(opts.cacheDir, key);
       if (verifyEntry(entry)) {
         chosen = { source: 'source', why: `${t.recipe.name} ${t.recipe.version} from source, built result cached`, recipe: t.recipe };
+        out.builds.set(t.name, { key, cached: true, cacheEntry: entry });
+        return true;
+      }
+      if (!opts.offline && opts.fetchBuilt !== undefined && (await opts.fetchBuilt(t, key, entry)) && verifyEntry(entry)) {
+        chosen = { source: 'source', why: `${t.recipe.name} ${t.recipe.version} from source, built result from the remote cache`, recipe: t.recipe };
         out.builds.set(t.name, { key, cached: true, cacheEntry: entry });
         return true;
       }

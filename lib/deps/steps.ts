@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { DependencyBuildPlan } from '../plan/deps.ts';
 import { discardEntry, keepUnchangedTimes, restoreEntry, storeEntry, verifyEntry } from './built.ts';
 import { buildEnv, phaseWork, serial, type Command, type JobArgs } from './commands.ts';
+import { messageOf } from './errors.ts';
 import { extractArchive } from './extract.ts';
 
 export class StepError extends Error {
@@ -75,7 +76,7 @@ function work(plan: DependencyBuildPlan, phase: 'configure' | 'headers' | 'build
   for (const c of w.commands) run(plan, phase, c, env);
 }
 
-export async function runPhase(phase: Phase, plan: DependencyBuildPlan, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function runPhase(phase: Phase, plan: DependencyBuildPlan, env: NodeJS.ProcessEnv = process.env, warn: (message: string) => void = () => {}): Promise<void> {
   fs.mkdirSync(plan.logDir, { recursive: true });
   const stamp = stampOf(plan, phase);
   fs.rmSync(stamp, { force: true });
@@ -136,10 +137,28 @@ export async function runPhase(phase: Phase, plan: DependencyBuildPlan, env: Nod
         if (notInstalled.length > 0) throw new StepError(`${plan.name}: the recipe's headers step staged ${notInstalled.join(', ')}, which the install does not write (the headers must be a subset of the install)`);
       }
       storeEntry(plan.prefix, plan.cacheEntry);
+      await shareBuilt(plan, env, warn);
       break;
     }
   }
   fs.writeFileSync(stamp, `${plan.key}\n`);
+}
+
+/**
+ * Uploads what the install stored to the remote cache, when the environment names one and gives the credential to
+ * write it (read from the environment the build runs in, never from the plan). Whatever goes wrong is a warning: the
+ * build has succeeded, and sharing it is a favour to the next machine.
+ */
+async function shareBuilt(plan: DependencyBuildPlan, env: NodeJS.ProcessEnv, warn: (message: string) => void): Promise<void> {
+  if (env.POGOGEN_REMOTE_CACHE === undefined || env.POGOGEN_REMOTE_CACHE.trim() === '' || env.POGOGEN_REMOTE_CACHE_TOKEN === undefined) return;
+  try {
+    const { RemoteCache, remoteCacheConfig } = await import('./remote.ts');
+    const config = remoteCacheConfig(env);
+    if (config?.token === undefined) return;
+    await new RemoteCache(config, { warn }).shareBuilt(plan.key, plan.cacheEntry, `${plan.name} ${plan.version}`);
+  } catch (err) {
+    warn(`${plan.name}: not uploaded to the remote cache: ${messageOf(err)}`);
+  }
 }
 
 /** Copies the recipe's headers into the prefix, rewriting only files whose content differs; returns them prefix-relative. */

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -179,4 +180,51 @@ export function zipBytes(members: readonly ZipMember[]): Buffer {
   end.writeUInt32LE(cd.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, cd, end]);
+}
+
+export interface Proxy {
+  readonly url: string;
+  /** "GET <absolute url>" or "CONNECT host:port", with the Proxy-Authorization header when one came. */
+  readonly seen: { line: string; auth?: string | undefined }[];
+  close(): Promise<void>;
+}
+
+/**
+ * A recording proxy on 127.0.0.1: forwarding (absolute-URL requests of any method, bodies included) and tunnelling
+ * (CONNECT); `status` answers every request instead, when set.
+ */
+export async function startProxy(status?: number): Promise<Proxy> {
+  const seen: Proxy['seen'] = [];
+  const sockets = new Set<net.Socket>();
+  const server = http.createServer((req, res) => {
+    seen.push({ line: `${req.method} ${req.url}`, auth: req.headers['proxy-authorization'] });
+    if (status !== undefined) return void res.writeHead(status).end();
+    const up = http.request(req.url!, { method: req.method, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    up.on('error', () => res.writeHead(502).end());
+    req.pipe(up);
+  });
+  server.on('connection', (s: net.Socket) => (sockets.add(s), s.on('close', () => sockets.delete(s))));
+  server.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+    seen.push({ line: `CONNECT ${req.url}`, auth: req.headers['proxy-authorization'] });
+    if (status !== undefined) return void client.end(`HTTP/1.1 ${status} No\r\n\r\n`);
+    const [host, port] = req.url!.split(':');
+    const up = net.connect(Number(port), host, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      up.write(head);
+      up.pipe(client);
+      client.pipe(up);
+    });
+    sockets.add(up);
+    up.on('error', () => client.destroy());
+    client.on('error', () => up.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    close: () => new Promise((resolve) => (sockets.forEach((s) => s.destroy()), server.close(() => resolve()))),
+  };
 }

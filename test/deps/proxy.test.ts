@@ -2,63 +2,18 @@
 // URLs are forwarded, https URLs tunnelled with TLS still verified end to end, NO_PROXY hosts go direct.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import t from 'tap';
 import { fetchArchive, type FetchOptions } from '../../lib/deps/index.ts';
 import { proxyEnv, proxyFor } from '../../lib/deps/proxy.ts';
-import { listFiles, serve, sha256, startServer, tmpdir, type TestServer } from './helpers.ts';
+import { listFiles, serve, sha256, startProxy, startServer, tmpdir, type Proxy, type TestServer } from './helpers.ts';
 
 const body = Buffer.from('bytes that went through a proxy\n'.repeat(100));
 const hash = sha256(body);
 const work = tmpdir();
 t.teardown(() => fs.rmSync(work, { recursive: true, force: true }));
-
-interface Proxy {
-  readonly url: string;
-  /** "GET <absolute url>" or "CONNECT host:port", with the Proxy-Authorization header when one came. */
-  readonly seen: { line: string; auth?: string | undefined }[];
-  close(): Promise<void>;
-}
-
-/** A forwarding (absolute-URL GET) and tunnelling (CONNECT) proxy; `status` answers every request instead, when set. */
-async function startProxy(status?: number): Promise<Proxy> {
-  const seen: Proxy['seen'] = [];
-  const sockets = new Set<net.Socket>();
-  const server = http.createServer((req, res) => {
-    seen.push({ line: `${req.method} ${req.url}`, auth: req.headers['proxy-authorization'] });
-    if (status !== undefined) return void res.writeHead(status).end();
-    const up = http.get(req.url!, { headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
-    up.on('error', () => res.writeHead(502).end());
-  });
-  server.on('connection', (s: net.Socket) => (sockets.add(s), s.on('close', () => sockets.delete(s))));
-  server.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
-    seen.push({ line: `CONNECT ${req.url}`, auth: req.headers['proxy-authorization'] });
-    if (status !== undefined) return void client.end(`HTTP/1.1 ${status} No\r\n\r\n`);
-    const [host, port] = req.url!.split(':');
-    const up = net.connect(Number(port), host, () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      up.write(head);
-      up.pipe(client);
-      client.pipe(up);
-    });
-    sockets.add(up);
-    up.on('error', () => client.destroy());
-    client.on('error', () => up.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    seen,
-    close: () => new Promise((resolve) => (sockets.forEach((s) => s.destroy()), server.close(() => resolve()))),
-  };
-}
 
 let origin: TestServer;
 let proxy: Proxy;

@@ -1,42 +1,15 @@
 // The built-dependency cache under stress, end to end with a tiny recipe served from 127.0.0.1: a tampered file in
 // a cached build is detected (at generation, or at the restore itself) and rebuilt, never used; and two project
 // trees sharing one POGOGEN_CACHE that fetch and build the same dependency at the same time both come out right.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { ninjaBin, pogogenAsync as pogogen, project, run, type Run } from '../helpers.ts';
-import { archive, serve, tinyDescription } from './served.ts';
+import { ninjaAsync as ninja, pogogenAsync as pogogen, project, run } from '../helpers.ts';
+import { archive, serve, tinyDescription, tinyMain as mainC, tinySources as tiny } from './served.ts';
 
-const tiny = {
-  'tiny.h': 'int tiny_add(int a, int b);\n',
-  'tiny.c': '#include "tiny.h"\nint tiny_add(int a, int b) { return a + b; }\n',
-  Makefile: [
-    'all: libtiny.a',
-    'libtiny.a: tiny.o',
-    '\t$(AR) rcs $@ tiny.o',
-    'tiny.o: tiny.c tiny.h',
-    '\t$(CC) $(CFLAGS) -c tiny.c -o tiny.o',
-    'install: libtiny.a',
-    '\tmkdir -p $(PREFIX)/lib $(PREFIX)/include',
-    '\tcp libtiny.a $(PREFIX)/lib/ && cp tiny.h $(PREFIX)/include/',
-    '',
-  ].join('\n'),
-};
+const ninjaAsync = (dir: string, env: Record<string, string | undefined>): ReturnType<typeof ninja> => ninja(dir, ['-j2'], env);
 
 const description = (base: string, sha256: string): string => tinyDescription(base, sha256, 'cached');
-const mainC = '#include <stdio.h>\n#include "tiny.h"\nint main(void) { printf("%d\\n", tiny_add(2, 3)); return 0; }\n';
-
-function ninjaAsync(dir: string, env: Record<string, string | undefined>): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(ninjaBin, ['-j2'], { cwd: dir, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code, signal) => resolve({ code: code ?? -1, signal, stdout, stderr }));
-  });
-}
 
 /** The one entry under <cache>/built/ (a key directory), and every name there. */
 function builtEntries(cache: string): { entries: string[]; names: string[] } {

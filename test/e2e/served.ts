@@ -60,3 +60,23 @@ export default defineBuild({
   targets: [dependency('tiny', { recipe: tiny }), executable('app', { sources: ['main.c'], deps: ['tiny'] })],
 });
 `;
+
+/** The sources of the `tiny` recipe's archive: a static library built and installed by a plain Makefile. */
+export const tinySources: Record<string, string> = {
+  'tiny.h': 'int tiny_add(int a, int b);\n',
+  'tiny.c': '#include "tiny.h"\nint tiny_add(int a, int b) { return a + b; }\n',
+  Makefile: [
+    'all: libtiny.a',
+    'libtiny.a: tiny.o',
+    '\t$(AR) rcs $@ tiny.o',
+    'tiny.o: tiny.c tiny.h',
+    '\t$(CC) $(CFLAGS) -c tiny.c -o tiny.o',
+    'install: libtiny.a',
+    '\tmkdir -p $(PREFIX)/lib $(PREFIX)/include',
+    '\tcp libtiny.a $(PREFIX)/lib/ && cp tiny.h $(PREFIX)/include/',
+    '',
+  ].join('\n'),
+};
+
+/** The `app` of tinyDescription: prints tiny_add(2, 3). */
+export const tinyMain = '#include <stdio.h>\n#include "tiny.h"\nint main(void) { printf("%d\\n", tiny_add(2, 3)); return 0; }\n';

@@ -17,7 +17,7 @@ export async function depStep(args: CliArgs, cli: Cli): Promise<number> {
   }
   const depPlan = readManifest('dependency', planFile);
   try {
-    await (await import('../../deps/steps.ts')).runPhase(phase as Phase, depPlan, cli.env);
+    await (await import('../../deps/steps.ts')).runPhase(phase as Phase, depPlan, cli.env, (m) => cli.io.err(`pogogen: warning: ${m}\n`));
     return 0;
   } catch (err) {
     if (!(err instanceof Error && (err.name === 'StepError' || err.name === 'ExtractError'))) throw err;
