@@ -7,7 +7,6 @@ import { loadDescription, type Loaded } from '../load/load.ts';
 import type { Platform } from '../model/api.ts';
 import { DiagnosticsError } from '../model/diagnostics.ts';
 import { validate, type Model } from '../model/validate.ts';
-import type { RecipeInput } from '../model/schema.ts';
 import { resolve } from '../resolve/resolve.ts';
 import { listDirs, listSources } from '../resolve/files.ts';
 import type { Graph } from '../resolve/graph.ts';
@@ -20,15 +19,10 @@ import { buildBackends, compdbBackend } from '../backends/index.ts';
 import type { BackendFile, BackendTarget } from '../backends/backend.ts';
 import { dependencyKey } from '../deps/key.ts';
 import { defaultCacheDir, holdsInstall } from '../deps/built.ts';
-import { progressBar } from '../deps/progress.ts';
 import { formatLock, lockOf } from '../deps/lock.ts';
 import { selectDependencies, type Selected } from '../deps/select.ts';
 import { attemptKey, formatFailures, parseFailures } from '../deps/failures.ts';
-import { mirrorBases } from '../deps/mirrors.ts';
-import { downloadLimits } from '../deps/limits.ts';
-import { proxyEnv } from '../deps/proxy.ts';
 import { pkgConfig } from '../deps/system.ts';
-import type { FetchOptions } from '../deps/fetch.ts';
 import { ruleTables } from '../../rules/index.ts';
 import { chooseLauncher, chooseLinker } from '../../rules/tools.ts';
 import { toolchainFromSpec, type CrossToolchain } from '../../rules/toolchains.ts';
@@ -41,6 +35,7 @@ import { lastGenerationFile } from './state.ts';
 import { loadTimeout } from './guard.ts';
 import { checkOwned, refusals, rememberWritten } from './owned.ts';
 import { forget, plainGeneration, record } from './fastpath.ts';
+import { fetchArchive, fetchOptions, pinOf } from './fetching.ts';
 import { relTo, verboseLog, type Cli, type Env } from './context.ts';
 import type { Generated } from './insight.ts';
 
@@ -153,61 +148,6 @@ async function describe(args: CliArgs, cli: Cli, root: string): Promise<Describe
 }
 
 const planToolchain = (d: Described): PlanOptions['toolchain'] => (d.cross === undefined ? d.toolchain : { ...d.toolchain, ar: d.cross.ar, ltoAr: d.cross.ltoAr });
-
-const pinOf = (t: { recipe?: RecipeInput }): { urls: string[]; sha256: string; name: string } => ({ urls: [...t.recipe!.source.urls], sha256: t.recipe!.source.sha256, name: t.recipe!.name });
-
-type RemoteCache = import('../deps/remote.ts').RemoteCache;
-type Fetching = FetchOptions & { cacheDir: string; env: Env; remoteCache: () => Promise<RemoteCache | undefined>; remoteUrl: string | undefined };
-
-/**
- * How archives are fetched in this run: the environment's mirrors, limits, proxies and remote cache; a bar on a
- * terminal only. The remote cache's setting (POGOGEN_REMOTE_CACHE) is checked now, since its URL is recorded for
- * regeneration and must hold no credential; its client is made when a dependency first needs it, and never used
- * under --offline.
- */
-async function fetchOptions(args: CliArgs, cli: Cli, log: (line: string) => void): Promise<Fetching> {
-  const env = cli.env;
-  const remoteConfig = env.POGOGEN_REMOTE_CACHE?.trim() ? await readRemoteConfig(env) : undefined;
-  let remote: RemoteCache | undefined;
-  const remoteCache = async (): Promise<RemoteCache | undefined> => {
-    if (args.offline || remoteConfig === undefined) return undefined;
-    if (remote === undefined) {
-      log(`remote cache: ${remoteConfig.url} (${remoteConfig.token === undefined ? 'read only: no POGOGEN_REMOTE_CACHE_TOKEN' : 'read and write'})`);
-      const opts = { warn: (m: string) => cli.io.err(`pogogen: warning: ${m}\n`), log, proxy: proxyEnv(env), get limits() { return downloadLimits(env); } };
-      remote = new (await import('../deps/remote.ts')).RemoteCache(remoteConfig, opts);
-    }
-    return remote;
-  };
-  const bar = process.stderr.isTTY ? progressBar('download', process.stderr) : undefined;
-  const progress =
-    bar === undefined
-      ? undefined
-      : (received: number, total?: number): void => {
-          bar.update(received, total);
-          if (total !== undefined && received >= total) bar.done();
-        };
-  return { cacheDir: defaultCacheDir(env), offline: args.offline, log, mirrors: mirrorBases(undefined, env.POGOGEN_MIRRORS), proxy: proxyEnv(env), env, remoteCache, remoteUrl: remoteConfig?.url, ...(progress === undefined ? {} : { progress }) };
-}
-
-/** POGOGEN_REMOTE_CACHE and its token, checked; a bad setting is a diagnostic naming the variable. */
-async function readRemoteConfig(env: Env): Promise<import('../deps/remote.ts').RemoteCacheConfig | undefined> {
-  const { remoteCacheConfig } = await import('../deps/remote.ts');
-  try {
-    return remoteCacheConfig(env);
-  } catch (err) {
-    throw new DiagnosticsError([{ file: '<environment>', path: '', message: (err as Error).message }]);
-  }
-}
-
-/**
- * The network and archive code loads only when a dependency's archive is asked for; the download limits are read
- * then too (a bad POGOGEN_MAX_DOWNLOAD is an error for a project that downloads, not for every project).
- */
-async function fetchArchive(pin: Parameters<typeof import('../deps/fetch.ts').fetchArchive>[0], opts: Fetching): ReturnType<typeof import('../deps/fetch.ts').fetchArchive> {
-  const { env, remoteCache, remoteUrl: _, ...rest } = opts;
-  const remote = opts.offline === true ? undefined : await remoteCache();
-  return (await import('../deps/fetch.ts')).fetchArchive(pin, { ...downloadLimits(env), ...rest, remote });
-}
 
 /** `pogogen fetch`: every recipe's archive into the download cache, nothing generated. */
 export async function fetchCommand(args: CliArgs, cli: Cli): Promise<number> {

@@ -52,97 +52,112 @@ export interface Selected {
   readonly diagnostics: Diagnostic[];
 }
 
+/** One dependency being chosen: what each way tried said, and what was chosen. */
+interface Choosing {
+  readonly t: DependencyTarget;
+  readonly feature: 'auto' | 'enabled' | 'disabled';
+  readonly reasons: string[];
+  chosen?: DependencyResolution;
+}
+
 export async function selectDependencies(model: Model, opts: SelectOptions): Promise<Selected> {
   const out: Selected = { resolutions: new Map(), builds: new Map(), resolved: new Map(), report: [], diagnostics: [], failedDownloads: new Map() };
   const probe = opts.probe ?? ((n: string) => pkgConfig(n, opts.log));
   for (const t of model.targets) {
     if (t.kind !== 'dependency') continue;
-    const feature = t.feature ?? 'enabled';
+    const c: Choosing = { t, feature: t.feature ?? 'enabled', reasons: [] };
     const pkgName = t.pkgConfig ?? t.recipe?.provides.pkgConfig;
     const prefer = t.prefer ?? (pkgName !== undefined ? 'system' : 'source');
-    const reasons: string[] = [];
-    let chosen: DependencyResolution | undefined;
-    const trySystem = (): boolean => {
-      if (pkgName === undefined) {
-        reasons.push('no pkg-config name');
-        return false;
-      }
-      const found = probe(pkgName);
-      if (found === undefined) {
-        reasons.push(`pkg-config does not find ${pkgName}`);
-        return false;
-      }
-      chosen = { source: 'system', why: `pkg-config ${pkgName} ${found.version}`, pkgConfig: pkgName, version: found.version, cflags: found.cflags, ldflags: found.ldflags };
-      return true;
-    };
-    const trySource = async (): Promise<boolean> => {
-      if (t.recipe === undefined) {
-        reasons.push('no recipe to build it from source');
-        return false;
-      }
-      const key = opts.keyOf(t);
-      const entry = builtEntry(opts.cacheDir, key);
-      if (verifyEntry(entry)) {
-        chosen = { source: 'source', why: `${t.recipe.name} ${t.recipe.version} from source, built result cached`, recipe: t.recipe };
-        out.builds.set(t.name, { key, cached: true, cacheEntry: entry });
-        return true;
-      }
-      if (!opts.offline && opts.fetchBuilt !== undefined && (await opts.fetchBuilt(t, key, entry)) && verifyEntry(entry)) {
-        chosen = { source: 'source', why: `${t.recipe.name} ${t.recipe.version} from source, built result from the remote cache`, recipe: t.recipe };
-        out.builds.set(t.name, { key, cached: true, cacheEntry: entry });
-        return true;
-      }
-      if (opts.offline && !(await opts.hasArchive(t))) {
-        reasons.push(`--offline and ${t.recipe.name} ${t.recipe.version} is not in the cache`);
-        return false;
-      }
-      // An optional dependency does without a download that failed before: trying again on every generation
-      // would only wait on the network again. A required one is an error anyway, and is tried each time.
-      const failed = feature === 'auto' ? opts.failedBefore?.(t) : undefined;
-      if (failed !== undefined && !(await opts.hasArchive(t))) {
-        out.failedDownloads.set(t.name, { urls: t.recipe.source.urls, sha256: t.recipe.source.sha256, message: failed });
-        reasons.push(`its download failed before and is not tried again; \`pogogen fetch\` does`);
-        return false;
-      }
-      try {
-        const archive = await opts.fetch(t);
-        chosen = { source: 'source', why: `${t.recipe.name} ${t.recipe.version} from source`, recipe: t.recipe };
-        out.builds.set(t.name, { key, cached: false, archive, cacheEntry: entry });
-        return true;
-      } catch (err) {
-        const message = (err as Error).message;
-        if (feature !== 'auto') reasons.push(message);
-        else {
-          out.failedDownloads.set(t.name, { urls: t.recipe.source.urls, sha256: t.recipe.source.sha256, message });
-          reasons.push(`${message}; not tried again until its pin, POGOGEN_MIRRORS or --offline change (\`pogogen fetch\` tries now)`);
-        }
-        return false;
-      }
-    };
-    if (feature !== 'disabled') {
+    if (c.feature !== 'disabled') {
       if (prefer === 'system') {
-        if (!trySystem()) await trySource();
-      } else if (!(await trySource())) trySystem();
-    } else reasons.push('disabled');
-    if (chosen === undefined) {
-      if (feature === 'enabled') {
-        out.diagnostics.push({ ...t.where(), path: t.fieldPath, message: `dependency "${t.name}" is required but not available: ${reasons.join('; ')}`, help: 'install it (e.g. the -dev package), give it a recipe, or make it optional with feature: \'auto\'' });
+        if (!trySystem(c, pkgName, probe)) await trySource(c, opts, out);
+      } else if (!(await trySource(c, opts, out))) trySystem(c, pkgName, probe);
+    } else c.reasons.push('disabled');
+    if (c.chosen === undefined) {
+      if (c.feature === 'enabled') {
+        out.diagnostics.push({ ...t.where(), path: t.fieldPath, message: `dependency "${t.name}" is required but not available: ${c.reasons.join('; ')}`, help: 'install it (e.g. the -dev package), give it a recipe, or make it optional with feature: \'auto\'' });
         continue;
       }
-      chosen = { source: 'missing', why: reasons.join('; ') };
+      c.chosen = { source: 'missing', why: c.reasons.join('; ') };
     }
-    out.resolutions.set(t.name, chosen);
-    const r = t.recipe;
-    const build = out.builds.get(t.name);
-    out.resolved.set(t.name, {
-      source: chosen.source,
-      ...(chosen.source === 'system' ? { version: chosen.version, pkgConfig: chosen.pkgConfig } : {}),
-      ...(chosen.source === 'source' && r !== undefined ? { version: r.version } : {}),
-      ...(build === undefined ? {} : { key: build.key }),
-      why: chosen.why,
-    });
-    const extra = chosen.source === 'missing' && t.ifMissing !== undefined ? ` → ${[...(t.ifMissing.defines === undefined ? [] : Array.isArray(t.ifMissing.defines) ? t.ifMissing.defines.map((d) => `-D${d}`) : Object.keys(t.ifMissing.defines).map((d) => `-D${d}`))].join(' ')}` : '';
-    out.report.push(`dependency ${t.name}: ${chosen.source === 'missing' ? 'absent' : chosen.source} (${chosen.why})${extra}`);
+    record(out, t, c.chosen);
   }
   return out;
+}
+
+/** From the system, through pkg-config. */
+function trySystem(c: Choosing, pkgName: string | undefined, probe: (name: string) => SystemPackage | undefined): boolean {
+  if (pkgName === undefined) {
+    c.reasons.push('no pkg-config name');
+    return false;
+  }
+  const found = probe(pkgName);
+  if (found === undefined) {
+    c.reasons.push(`pkg-config does not find ${pkgName}`);
+    return false;
+  }
+  c.chosen = { source: 'system', why: `pkg-config ${pkgName} ${found.version}`, pkgConfig: pkgName, version: found.version, cflags: found.cflags, ldflags: found.ldflags };
+  return true;
+}
+
+/** From source: the built result cached (locally, else remotely), else the archive fetched to build it. */
+async function trySource(c: Choosing, opts: SelectOptions, out: Selected): Promise<boolean> {
+  const { t } = c;
+  if (t.recipe === undefined) {
+    c.reasons.push('no recipe to build it from source');
+    return false;
+  }
+  const key = opts.keyOf(t);
+  const entry = builtEntry(opts.cacheDir, key);
+  const cached = (where: string): boolean => {
+    c.chosen = { source: 'source', why: `${t.recipe!.name} ${t.recipe!.version} from source, built result ${where}`, recipe: t.recipe! };
+    out.builds.set(t.name, { key, cached: true, cacheEntry: entry });
+    return true;
+  };
+  if (verifyEntry(entry)) return cached('cached');
+  if (!opts.offline && opts.fetchBuilt !== undefined && (await opts.fetchBuilt(t, key, entry)) && verifyEntry(entry)) return cached('from the remote cache');
+  if (opts.offline && !(await opts.hasArchive(t))) {
+    c.reasons.push(`--offline and ${t.recipe.name} ${t.recipe.version} is not in the cache`);
+    return false;
+  }
+  const failed = (message: string): void => void out.failedDownloads.set(t.name, { urls: t.recipe!.source.urls, sha256: t.recipe!.source.sha256, message });
+  // An optional dependency does without a download that failed before: trying again on every generation
+  // would only wait on the network again. A required one is an error anyway, and is tried each time.
+  const before = c.feature === 'auto' ? opts.failedBefore?.(t) : undefined;
+  if (before !== undefined && !(await opts.hasArchive(t))) {
+    failed(before);
+    c.reasons.push(`its download failed before and is not tried again; \`pogogen fetch\` does`);
+    return false;
+  }
+  try {
+    const archive = await opts.fetch(t);
+    c.chosen = { source: 'source', why: `${t.recipe.name} ${t.recipe.version} from source`, recipe: t.recipe };
+    out.builds.set(t.name, { key, cached: false, archive, cacheEntry: entry });
+    return true;
+  } catch (err) {
+    const message = (err as Error).message;
+    if (c.feature !== 'auto') c.reasons.push(message);
+    else {
+      failed(message);
+      c.reasons.push(`${message}; not tried again until its pin, POGOGEN_MIRRORS or --offline change (\`pogogen fetch\` tries now)`);
+    }
+    return false;
+  }
+}
+
+/** The choice made for `t`, in the three places it is reported: the resolution, dependencies.json, the printed line. */
+function record(out: Selected, t: DependencyTarget, chosen: DependencyResolution): void {
+  out.resolutions.set(t.name, chosen);
+  const r = t.recipe;
+  const build = out.builds.get(t.name);
+  out.resolved.set(t.name, {
+    source: chosen.source,
+    ...(chosen.source === 'system' ? { version: chosen.version, pkgConfig: chosen.pkgConfig } : {}),
+    ...(chosen.source === 'source' && r !== undefined ? { version: r.version } : {}),
+    ...(build === undefined ? {} : { key: build.key }),
+    why: chosen.why,
+  });
+  const defines = t.ifMissing?.defines;
+  const extra = chosen.source === 'missing' && t.ifMissing !== undefined ? ` → ${[...(defines === undefined ? [] : Array.isArray(defines) ? defines.map((d) => `-D${d}`) : Object.keys(defines).map((d) => `-D${d}`))].join(' ')}` : '';
+  out.report.push(`dependency ${t.name}: ${chosen.source === 'missing' ? 'absent' : chosen.source} (${chosen.why})${extra}`);
 }

@@ -1,6 +1,6 @@
 // The user-facing description API, continued: dependencies and the recipes that build them from source (their
 // pinned sources, build kinds and what they provide). Re-exported by api.ts; types only.
-import type { Settings, FeatureState, Defines } from './api.ts';
+import type { Settings, FeatureState } from './api.ts';
 
 /** Where a dependency's source comes from: one or more URLs of the same archive, pinned by hash. */
 export interface SourcePin {
