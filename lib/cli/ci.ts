@@ -11,7 +11,7 @@ import { writeIfChanged } from './write.ts';
  * The files among `rels` (root-relative) that exist and do not start with `header`: pogogen did not write them, so
  * it will not overwrite them.
  */
-export function foreignFiles(root: string, rels: readonly string[], header: string): string[] {
+function foreignFiles(root: string, rels: readonly string[], header: string): string[] {
   return rels.filter((rel) => {
     let text: string;
     try {

@@ -41,7 +41,7 @@ function commands(input: CiInput): { name: string; run: string; always?: true }[
 
 /** A YAML plain scalar where it is one, else a double-quoted one (JSON's quoting is valid YAML). */
 function scalar(s: string): string {
-  return /^[A-Za-z0-9_./()-][A-Za-z0-9_ ./()=-]*$/.test(s) && !/^(true|false|null|yes|no|on|off|~)$/i.test(s) && !/\s$/.test(s) ? s : JSON.stringify(s);
+  return /^[A-Za-z0-9_./(][A-Za-z0-9_ ./()=-]*$/.test(s) && !/^(true|false|null|yes|no|on|off|~)$/i.test(s) && !/\s$/.test(s) ? s : JSON.stringify(s);
 }
 
 export function githubWorkflow(input: CiInput): string {
