@@ -12,7 +12,7 @@ export class UsageError extends Error {
   }
 }
 
-export type Command = 'generate' | 'targets' | 'build' | 'fetch' | 'dep-step' | 'install' | 'install-files' | 'test' | 'pgo' | 'report' | 'explain' | 'desc' | 'init' | 'docker' | 'help' | 'version';
+export type Command = 'generate' | 'targets' | 'build' | 'fetch' | 'dep-step' | 'install' | 'install-files' | 'test' | 'pgo' | 'report' | 'explain' | 'desc' | 'init' | 'docker' | 'ci' | 'help' | 'version';
 
 export interface CliArgs {
   readonly command: Command;
@@ -56,7 +56,7 @@ export interface CliArgs {
   readonly compare?: string;
   /** `init --force`: overwrite an existing build.pogo.ts. */
   readonly force?: boolean;
-  /** `docker --check`: fail when the written Docker files are out of date instead of writing them. */
+  /** `docker --check`, `ci --check`: fail when the written files are out of date instead of writing them. */
   readonly check?: boolean;
   /** `help COMMAND` or `COMMAND --help`: the command whose help to print. */
   readonly helpTopic?: Command;
@@ -65,7 +65,7 @@ export interface CliArgs {
 }
 
 /** A command as the user names it: what `help` and the messages call it. */
-const commandNames: Readonly<Record<Command, string>> = { generate: 'a plain generation (pogogen without a command)', targets: 'targets', build: 'build', fetch: 'fetch', 'dep-step': 'dep-step', install: 'install', 'install-files': 'install-files', test: 'test', pgo: 'pgo', report: 'report', explain: 'explain', desc: 'desc', init: 'init', docker: 'docker', help: 'help', version: 'version' };
+const commandNames: Readonly<Record<Command, string>> = { generate: 'a plain generation (pogogen without a command)', targets: 'targets', build: 'build', fetch: 'fetch', 'dep-step': 'dep-step', install: 'install', 'install-files': 'install-files', test: 'test', pgo: 'pgo', report: 'report', explain: 'explain', desc: 'desc', init: 'init', docker: 'docker', ci: 'ci', help: 'help', version: 'version' };
 
 interface CommandSpec {
   /** Its operands in the usage line (`OUTPUT|TARGET`). */
@@ -78,6 +78,8 @@ interface CommandSpec {
   readonly generates: boolean;
   /** Run by ninja with arguments pogogen wrote itself, taken as they are; not listed. */
   readonly internal?: boolean;
+  /** The values its one operand may take, when it must take one of them (checked before anything runs). */
+  readonly choices?: readonly string[];
 }
 
 /** The commands, in the order the overview lists them. */
@@ -98,6 +100,7 @@ const commands: Readonly<Record<Command, CommandSpec>> = {
   desc: { synopsis: 'TARGET', summary: 'kind, sources, compile flags, include dirs, defines, deps, outputs, link line; --json', operands: 1, generates: true },
   init: { synopsis: '', summary: 'write a build.pogo.ts for an existing C tree, print each guess and what is left (--force to overwrite)', operands: 0, generates: false },
   docker: { synopsis: '[EXECUTABLE]', summary: 'write a multi-stage Dockerfile, .dockerignore and the deps-only description\n.pogogen/deps/build.pogo.ts; --check fails if they are out of date', operands: 1, generates: true },
+  ci: { synopsis: 'github|gitlab', summary: 'write the CI workflow (.github/workflows/pogogen.yml or .gitlab-ci.yml): caches the\ndependencies and ccache, builds every profile, runs the tests, keeps the JUnit results,\nthe build report and its trace; --check fails if it is out of date', operands: 1, generates: true, choices: ['github', 'gitlab'] },
   help: { synopsis: '[COMMAND]', summary: "show this text, or a command's own (also: pogogen COMMAND --help)", operands: 1, generates: false },
   version: { synopsis: '', summary: "print pogogen's version", operands: 0, generates: false },
   'dep-step': { synopsis: 'PHASE PLAN', summary: '', operands: Infinity, generates: false, internal: true },
@@ -177,7 +180,7 @@ const options: readonly OptionSpec[] = [
   { names: ['--no-build'], commands: ['test'], help: 'run the tests without building first', set: (d) => (d.noBuild = true) },
   { names: ['--coverage'], commands: ['test'], help: "then write gcovr's coverage report (testing profile)", set: (d) => (d.coverage = true) },
   { names: ['--force'], commands: ['init'], help: 'overwrite an existing build.pogo.ts', set: (d) => (d.force = true) },
-  { names: ['--check'], commands: ['docker'], help: 'fail when the written files are out of date instead of writing them', set: (d) => (d.check = true) },
+  { names: ['--check'], commands: ['docker', 'ci'], help: 'fail when the written files are out of date instead of writing them', set: (d) => (d.check = true) },
 ];
 
 const byName = new Map(options.flatMap((o) => o.names.map((n) => [n, o] as const)));
@@ -278,6 +281,10 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (d.rest.length > spec.operands) {
     throw new UsageError(`${command === 'generate' ? '' : `${command}: `}unexpected argument "${d.rest[spec.operands]}"${spec.operands === 0 ? '' : ` (usage: pogogen ${command} ${spec.synopsis})`}`, command);
   }
+  if (spec.choices !== undefined && !spec.choices.includes(d.rest[0] ?? '')) {
+    const wanted = d.rest[0];
+    throw new UsageError(`${command}: ${wanted === undefined ? `expects one of ${spec.choices.join(', ')}` : `unknown value "${wanted}": expected ${spec.choices.join(' or ')}`} (usage: pogogen ${command} ${spec.synopsis})`, command);
+  }
   if (d.jobs !== undefined) {
     // -j0 is ninja's "no limit": build and install pass it on and serve no pool; tests and reports need a count.
     const v = String(d.jobs);
@@ -361,4 +368,4 @@ ${globalNote}`;
 export const usage = helpText();
 
 /** The commands that look at the build the last generation wrote (lib/cli/insight.ts). */
-export const insightCommands: ReadonlySet<CliArgs['command']> = new Set(['report', 'explain', 'desc', 'docker']);
+export const insightCommands: ReadonlySet<CliArgs['command']> = new Set(['report', 'explain', 'desc', 'docker', 'ci']);

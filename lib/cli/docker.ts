@@ -8,6 +8,40 @@ import type { CliArgs } from './args.ts';
 import type { Generated, Io } from './insight.ts';
 import { writeIfChanged } from './write.ts';
 
+/**
+ * Whether pogogen may overwrite `file`: it does not exist, or its first line is the "Written by `pogogen docker`"
+ * comment of each file it writes (after the `# syntax=` line the Dockerfiles of pogogen 0.1 began with).
+ */
+function ownFile(file: string): boolean {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+  return /^(#|\/\/) Written by `pogogen docker`/.test(text.replace(/^# syntax=.*\n/, ''));
+}
+
+/**
+ * The files package.json installs from inside the project (`file:` specs naming a file, e.g. a packed pogogen): the
+ * base stage copies them before npm runs. A directory or a path outside the project cannot reach the image.
+ */
+function npmFiles(root: string): string[] {
+  let pkg: Record<string, unknown>;
+  try {
+    pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
+  } catch {
+    return [];
+  }
+  const specs = ['dependencies', 'devDependencies', 'optionalDependencies'].flatMap((k) => Object.values((pkg[k] ?? {}) as Record<string, unknown>));
+  const files = specs.flatMap((v) => {
+    if (typeof v !== 'string' || !v.startsWith('file:')) return [];
+    const rel = path.relative(root, path.resolve(root, v.slice('file:'.length)));
+    return !rel.startsWith('..') && !path.isAbsolute(rel) && fs.statSync(path.join(root, rel), { throwIfNoEntry: false })?.isFile() === true ? [rel.split(path.sep).join('/')] : [];
+  });
+  return [...new Set(files)].sort();
+}
+
 export async function dockerCommand(args: CliArgs, gen: Generated, io: Io): Promise<number> {
   const { root, graph, model } = gen;
   const exes = graph.targets.filter((t) => t.kind === 'executable');
@@ -27,6 +61,7 @@ export async function dockerCommand(args: CliArgs, gen: Generated, io: Io): Prom
     dependencies,
     depFiles,
     lockfile: fs.existsSync(path.join(root, 'package-lock.json')),
+    npmFiles: npmFiles(root),
   };
   const files: [string, string][] = [
     ['Dockerfile', dockerfile(input)],
@@ -41,6 +76,11 @@ export async function dockerCommand(args: CliArgs, gen: Generated, io: Io): Prom
     }
     io.out('pogogen: Docker files are up to date\n');
     return 0;
+  }
+  const foreign = files.filter(([f]) => !ownFile(path.join(root, f))).map(([f]) => f);
+  if (foreign.length > 0) {
+    io.err(`pogogen: error: ${foreign.join(', ')} ${foreign.length === 1 ? 'was' : 'were'} not written by pogogen (no "Written by \`pogogen docker\`" first line): pogogen will not overwrite ${foreign.length === 1 ? 'it' : 'them'}\n  help: move ${foreign.length === 1 ? 'it' : 'them'} away and run pogogen docker again; build with docker build -f FILE if you keep your own Dockerfile\n`);
+    return 1;
   }
   const written = files.filter(([f, text]) => writeIfChanged(path.join(root, f), text)).map(([f]) => f);
   io.out(`pogogen: ${written.length === 0 ? 'Docker files already up to date' : `wrote ${written.join(', ')}`} (runtime image runs ${exe.name}; ${dependencies.length} dependenc${dependencies.length === 1 ? 'y' : 'ies'} in the deps stage)\n`);

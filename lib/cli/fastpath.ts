@@ -15,7 +15,7 @@ interface Record {
 
 /** Environment variables that change what pogogen writes. */
 const ENV = ['CC', 'CPPFLAGS', 'CFLAGS', 'LDFLAGS', 'PATH', 'POGOGEN_CACHE', 'XDG_CACHE_HOME', 'POGOGEN_MIRRORS', 'POGOGEN_REMOTE_CACHE', 'PKG_CONFIG', 'PKG_CONFIG_PATH', 'PKG_CONFIG_LIBDIR', 'PKG_CONFIG_SYSROOT_DIR', 'POGOGEN_LAUNCHER', 'POGOGEN_LINKER'];
-const COMMANDS = new Set(['targets', 'build', 'fetch', 'dep-step', 'install', 'install-files', 'test', 'pgo', 'help', 'version', 'report', 'explain', 'desc', 'init', 'docker']);
+const COMMANDS = new Set(['targets', 'build', 'fetch', 'dep-step', 'install', 'install-files', 'test', 'pgo', 'help', 'version', 'report', 'explain', 'desc', 'init', 'docker', 'ci']);
 
 const recordFile = (root: string): string => path.join(root, 'out', '.pogogen', 'fastpath.json');
 

@@ -1,4 +1,4 @@
-// The insight commands (report, explain, desc, docker): each gets the freshly generated build — model, graph and
+// The insight commands (report, explain, desc, docker, ci): each gets the freshly generated build — model, graph and
 // steps — and prints to stdout; the work itself lives in lib/insight/ (pure) and the per-command modules here.
 import type { CliArgs } from './args.ts';
 import type { Model } from '../model/validate.ts';
@@ -9,6 +9,7 @@ import { reportCommand } from './report.ts';
 import { explainCommand } from './explain.ts';
 import { descCommand } from './desc.ts';
 import { dockerCommand } from './docker.ts';
+import { ciCommand } from './ci.ts';
 
 export interface Io {
   readonly out: (s: string) => void;
@@ -37,6 +38,8 @@ export async function insightCommand(args: CliArgs, gen: Generated, io: Io): Pro
       return descCommand(args, gen, io);
     case 'docker':
       return dockerCommand(args, gen, io);
+    case 'ci':
+      return ciCommand(args, gen, io);
     default:
       throw new Error(`not an insight command: ${args.command}`);
   }

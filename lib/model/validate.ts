@@ -56,6 +56,8 @@ export interface Model {
   readonly optionSpecs: Readonly<Record<string, OptionInput>>;
   readonly options: Readonly<Record<string, string | boolean>>;
   readonly profile: Profile;
+  /** Every profile the project can build: the built-in ones, then those build.pogo.ts adds, sorted. */
+  readonly profileNames: readonly string[];
   readonly settings: NormalizedSettings;
   /** Targets sorted by name. */
   readonly targets: readonly ModelTarget[];
@@ -130,6 +132,7 @@ function validateValue(value: unknown, opts: ValidateOptions): Model {
     optionSpecs,
     options,
     profile,
+    profileNames: [...Object.keys(builtinProfiles), ...Object.keys(userProfiles).filter((n) => !(n in builtinProfiles)).sort()],
     settings: normalizeSettings(build.settings),
     targets,
     install: build.install ?? [],

@@ -79,7 +79,7 @@ t.test('every command has its own --help, exit 0', async (t) => {
     t.match(r.stdout, /^Usage: pogogen \[options\] \[command\]/, `pogogen ${args.join(' ')}: the overview`);
     t.match(r.stdout, /pogogen COMMAND --help/);
   }
-  for (const command of ['targets', 'fetch', 'install', 'test', 'build', 'report', 'explain', 'desc', 'init', 'docker']) {
+  for (const command of ['targets', 'fetch', 'install', 'test', 'build', 'report', 'explain', 'desc', 'init', 'docker', 'ci']) {
     for (const args of [[command, '--help'], [command, '-h'], ['help', command], ['--help', command]]) {
       const r = pogogen(dir, args);
       t.equal(r.code, 0, `pogogen ${args.join(' ')}`);

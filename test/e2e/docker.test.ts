@@ -87,6 +87,8 @@ t.test('pogogen docker', async (t) => {
   t.match(fs.readFileSync(path.join(dir, '.pogogen/deps/build.pogo.ts'), 'utf8'), new RegExp(`dependency\\("adder", \\{ recipe: recipe\\(\\{"name":"adder","version":"1.0","source":\\{"urls":\\["${url.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}"\\]`), 'the recipe is inlined');
   t.match(stage(text, 'runtime').join('\n'), /useradd --system[^\n]*\nCOPY --from=production \/src\/out\/production\/bin\/app \/usr\/local\/bin\/app\nUSER app\n/, 'the runtime stage: the binary and a non-root user');
   t.equal(pogogen(dir, ['docker', '--check'], env).code, 0, '--check: up to date');
+  t.notMatch(text, /^# syntax=/m, 'no syntax line: BuildKit would pull its frontend from a registry');
+  t.match(text, /^ARG BASE=debian:bookworm-slim\n[^]*^FROM \$\{BASE\} AS base$[^]*^FROM \$\{BASE\} AS runtime$/m, 'the base image is a build argument');
 
   await t.test('editing sources leaves the dependency stage alone', async (t) => {
     const depsText = fs.readFileSync(path.join(dir, '.pogogen/deps/build.pogo.ts'), 'utf8');
@@ -109,7 +111,7 @@ t.test('pogogen docker', async (t) => {
     const stageEnv = { POGOGEN_CACHE: imageCache, POGOGEN_LAUNCHER: 'none', POGOGEN_LINKER: 'default' };
     const base = runStage(stage(text, 'base'), image, dir, stageEnv);
     t.ok(base.ok, base.output);
-    t.same(base.skipped.map((s) => s.split(' ')[0]), ['apt-get', 'npm'], 'apt-get and npm install are the image\'s business');
+    t.same(base.skipped.map((s) => s.split(' ').slice(0, 3).join(' ')), ['apt-get update &&', 'npm install --global', 'npm install --no-audit'], 'apt-get, Node and npm install are the image\'s business');
 
     const depsRun = runStage(deps, image, dir, stageEnv);
     t.ok(depsRun.ok, depsRun.output);
@@ -133,4 +135,29 @@ t.test('pogogen docker', async (t) => {
       }
     }
   });
+});
+
+t.test('pogogen docker: packed packages, and files it did not write', async (t) => {
+  const dir = project({
+    'build.pogo.ts': "import { defineBuild, executable } from 'pogogen';\nexport default defineBuild({ project: { name: 'own' }, targets: [executable('app', { sources: ['main.c'] })] });\n",
+    'main.c': 'int main(void) { return 0; }\n',
+    'package.json': '{ "name": "own", "private": true, "devDependencies": { "pogogen": "file:vendor/pogogen-0.1.0.tgz", "other": "file:../elsewhere.tgz", "dir": "file:vendor" } }\n',
+    'vendor/pogogen-0.1.0.tgz': 'not really a tarball',
+  });
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  t.equal(pogogen(dir, ['docker']).code, 0);
+  const text = fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+  t.match(stage(text, 'base').join('\n'), /COPY package\.json \.\/\nCOPY vendor\/pogogen-0\.1\.0\.tgz vendor\/pogogen-0\.1\.0\.tgz\nRUN npm install/, 'a file package.json installs from, inside the project, is copied before npm runs');
+  t.notMatch(text, /elsewhere|COPY vendor vendor/, 'a path outside the project or a directory is not');
+
+  // A Dockerfile of pogogen 0.1 began with a syntax line: still pogogen's.
+  fs.writeFileSync(path.join(dir, 'Dockerfile'), `# syntax=docker/dockerfile:1\n${text}`);
+  t.equal(pogogen(dir, ['docker']).code, 0, 'an older Dockerfile of pogogen\'s is rewritten');
+  t.equal(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), text);
+  const own = 'FROM scratch\nCOPY app /app\n';
+  fs.writeFileSync(path.join(dir, 'Dockerfile'), own);
+  const r = pogogen(dir, ['docker']);
+  t.equal(r.code, 1);
+  t.match(r.stderr, /^pogogen: error: Dockerfile was not written by pogogen \(no "Written by `pogogen docker`" first line\): pogogen will not overwrite it\n  help: /);
+  t.equal(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), own, 'a hand-written Dockerfile is left alone');
 });

@@ -34,6 +34,7 @@ t.test('record and check', async (t) => {
   t.notOk(upToDate(root, argv, '1.0.0', '/cli.js', env), 'forgotten');
   t.equal(plainGeneration(['-C', 'x', '-Dfoo=1']), path.resolve('x'));
   t.equal(plainGeneration(['test']), undefined, 'commands never take the fast path');
+  t.equal(plainGeneration(['ci', 'github']), undefined, 'nor does ci');
 });
 
 t.test('end to end: an unchanged re-run takes the fast path; a changed environment does not', async (t) => {
