@@ -26,7 +26,7 @@ import { pkgConfig } from '../deps/system.ts';
 import { ruleTables } from '../../rules/index.ts';
 import { chooseLauncher, chooseLinker } from '../../rules/tools.ts';
 import { toolchainFromSpec, type CrossToolchain } from '../../rules/toolchains.ts';
-import type { CliArgs } from './args.ts';
+import { insightCommands, type CliArgs } from './args.ts';
 import { splitWords } from '../backends/shell.ts';
 import { probeCompiler, which, type ProbedToolchain } from './probe.ts';
 import { holds, writeIfChanged, writeTouch } from './write.ts';
@@ -232,13 +232,11 @@ async function dependencies(args: CliArgs, cli: Cli, d: Described): Promise<Depe
   if (selected.diagnostics.length > 0) throw new DiagnosticsError(selected.diagnostics);
   // On stdout for a plain generation; the insight commands keep stdout for their own (maybe --json) output.
   // (and say it only with --verbose: explain and desc are about the build, not about where dependencies came from).
-  const sayDeps = args.command === 'generate' ? cli.io.out : insightCommand(args) && !args.verbose ? undefined : cli.io.err;
+  const sayDeps = args.command === 'generate' ? cli.io.out : insightCommands.has(args.command) && !args.verbose ? undefined : cli.io.err;
   if (sayDeps !== undefined) for (const line of selected.report) sayDeps(`pogogen: ${line}\n`);
   const failed = new Map([...selected.failedDownloads].map(([name, f]) => [name, { attempt: attempt(f), message: f.message }]));
   return { cacheDir: fetchOpts.cacheDir, remoteUrl: fetchOpts.remoteUrl, selected, lockFile, lockText, failuresFile, failed };
 }
-
-const insightCommand = (args: CliArgs): boolean => args.command === 'report' || args.command === 'explain' || args.command === 'desc' || args.command === 'docker';
 
 /**
  * A cached dependency whose install out/ already holds for this key (after a cold build, or a restore) needs no

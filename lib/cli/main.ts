@@ -124,7 +124,8 @@ async function run(args: CliArgs, cli: Cli): Promise<number> {
     case 'report':
     case 'explain':
     case 'desc':
-    case 'docker': {
+    case 'docker':
+    case 'ci': {
       const gen = await generate(followLastGeneration(args, cli), cli);
       return (await import('./insight.ts')).insightCommand(args, gen, io);
     }

@@ -132,7 +132,7 @@ function validateValue(value: unknown, opts: ValidateOptions): Model {
     optionSpecs,
     options,
     profile,
-    profileNames: [...Object.keys(builtinProfiles), ...Object.keys(userProfiles).filter((n) => !(n in builtinProfiles)).sort()],
+    profileNames: [...Object.keys(builtinProfiles), ...Object.keys(build.profiles ?? {}).filter((n) => !(n in builtinProfiles)).sort()],
     settings: normalizeSettings(build.settings),
     targets,
     install: build.install ?? [],
