@@ -119,15 +119,19 @@ async function run(args: CliArgs, cli: Cli): Promise<number> {
       if (gen.written.includes(gen.buildFile)) io.out(`pogogen: wrote ${gen.buildFile} (${gen.model.profile.name}, ${gen.graph.targets.length} targets)\n`);
       return 0;
     }
-    case 'targets':
-      return (await import('./commands/act.ts')).listTargets(args, cli, await generate(followLastGeneration(args, cli), cli));
+    case 'targets': {
+      // The handler gets the command line as followed, as the generation did: the last generation's backend, …
+      const followed = followLastGeneration(args, cli);
+      return (await import('./commands/act.ts')).listTargets(followed, cli, await generate(followed, cli));
+    }
     case 'report':
     case 'explain':
     case 'desc':
     case 'docker':
     case 'ci': {
-      const gen = await generate(followLastGeneration(args, cli), cli);
-      return (await import('./insight.ts')).insightCommand(args, gen, io);
+      const followed = followLastGeneration(args, cli);
+      const gen = await generate(followed, cli);
+      return (await import('./insight.ts')).insightCommand(followed, gen, io);
     }
     default: {
       const never: never = command;
