@@ -272,6 +272,14 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     return { ...d, command: 'help', ...(topic === undefined ? {} : { helpTopic: topic as Command }), rest: [] };
   }
   if (d.command === 'version') return { ...d, rest: [] };
+  checkForCommand(d, command, given);
+  const args = { ...d, command } as CliArgs;
+  // Unset optional fields stay absent, as the rest of the CLI expects.
+  return Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined && v !== false)) as unknown as CliArgs;
+}
+
+/** What only the command, once known, can decide: the options it takes, its operands, its -j. */
+function checkForCommand(d: Draft, command: Command, given: readonly { spec: OptionSpec; flag: string }[]): void {
   const spec = commands[command];
   for (const { spec: o, flag } of given) {
     if (takes(o, command)) continue;
@@ -293,9 +301,6 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       d.jobs = Number(v);
     } else d.jobs = positiveInt(v, '-j', command);
   }
-  const args = { ...d, command } as CliArgs;
-  // Unset optional fields stay absent, as the rest of the CLI expects.
-  return Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined && v !== false)) as unknown as CliArgs;
 }
 
 const width = 20;

@@ -1,7 +1,8 @@
 // out/.pogogen/last-generation.json: the settings of the last generation, which `report`, `targets`, `build` and
 // the other commands reuse, and whose recorded environment they put back. Checked field by field on read: a file
 // that is not as pogogen writes it (edited, truncated, from another version) is ignored with a warning, never
-// trusted into process.env. A hand-written check, not zod: `pogogen build` reads it before loading anything else.
+// trusted into a run's environment. A hand-written check, not zod: `pogogen build` reads it before loading anything
+// else.
 import fs from 'node:fs';
 import path from 'node:path';
 

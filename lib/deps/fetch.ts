@@ -62,17 +62,8 @@ export async function fetchArchive(pin: Pin, opts: FetchOptions): Promise<Fetche
   const entry = cacheEntry(opts.cacheDir, sha256);
   const log = opts.log ?? (() => {});
 
-  // Re-hash on every hit: a cache is a disk, and disks, tools and people change files.
-  const cached = await hashFile(entry.file);
-  if (cached === sha256) return { path: entry.file, fromCache: true, name: storedName(entry.nameFile) ?? name };
-  if (cached !== undefined) {
-    log(`cached ${name} is corrupt (sha256 ${cached}, expected ${sha256}); removing ${entry.file}`);
-    fs.rmSync(entry.file, { force: true });
-  }
-  if (opts.offline === true) {
-    const why = cached === undefined ? 'is not cached' : 'was corrupt in the cache and has been removed';
-    throw new FetchError(`${name} (sha256 ${sha256}) ${why}, and offline mode forbids downloading it (cache: ${entry.dir})`);
-  }
+  const hit = await fromCache(entry, sha256, name, opts.offline === true, log);
+  if (hit !== undefined) return hit;
 
   const urls = candidateUrls(pin.urls, sha256, mirrorBases(opts.mirrors));
   if (urls.length === 0) throw new FetchError(`${name} (sha256 ${sha256}) has no URLs to fetch from`);
@@ -139,6 +130,24 @@ export async function fetchArchive(pin: Pin, opts: FetchOptions): Promise<Fetche
     }
   }
   throw new FetchError(`could not fetch ${name} (sha256 ${sha256}): ${attempts.join('; ')}`, attempts);
+}
+
+/**
+ * The cached archive when its bytes still have their hash (re-hashed on every hit: a cache is a disk, and disks,
+ * tools and people change files); a corrupt one is removed. Offline, a miss is the error.
+ */
+async function fromCache(entry: ReturnType<typeof cacheEntry>, sha256: string, name: string, offline: boolean, log: (line: string) => void): Promise<Fetched | undefined> {
+  const cached = await hashFile(entry.file);
+  if (cached === sha256) return { path: entry.file, fromCache: true, name: storedName(entry.nameFile) ?? name };
+  if (cached !== undefined) {
+    log(`cached ${name} is corrupt (sha256 ${cached}, expected ${sha256}); removing ${entry.file}`);
+    fs.rmSync(entry.file, { force: true });
+  }
+  if (offline) {
+    const why = cached === undefined ? 'is not cached' : 'was corrupt in the cache and has been removed';
+    throw new FetchError(`${name} (sha256 ${sha256}) ${why}, and offline mode forbids downloading it (cache: ${entry.dir})`);
+  }
+  return undefined;
 }
 
 function pinName(pin: Pin): string {

@@ -259,37 +259,7 @@ export class RemoteCache {
       const files = (manifest as RemoteManifest).files;
       const total = files.reduce((n, f) => n + ('size' in f ? f.size : 0), 0);
       if (total > limits.maxBytes) throw new Unusable(`its files add up to ${total} bytes, more than the download limit of ${limits.maxBytes} (POGOGEN_MAX_DOWNLOAD)`);
-      const tree = path.join(tmp, 'tree');
-      fs.mkdirSync(tree);
-      // One download per digest; files with the same content are copied from the first.
-      const byDigest = new Map<string, { path: string; mode: number; sha256: string; size: number }[]>();
-      for (const f of files) {
-        if ('link' in f) continue;
-        byDigest.set(f.sha256, [...(byDigest.get(f.sha256) ?? []), f]);
-      }
-      await pool([...byDigest.values()], parallel, async (same) => {
-        const first = same[0]!;
-        const dest = path.join(tree, first.path);
-        fs.mkdirSync(path.dirname(dest), { recursive: true });
-        const blob = await this.get(`cas/${first.sha256}`, dest, first.size, remaining(), first.size);
-        if (blob === undefined) throw new Unusable(this.down ? 'the remote stopped answering' : `its blob cas/${first.sha256} (${first.path}) is missing`);
-        if (blob.sha256 !== first.sha256 || blob.bytes !== first.size) throw new Unusable(`its blob cas/${first.sha256} (${first.path}) has sha256 ${blob.sha256} and ${blob.bytes} bytes, not the ${first.size} bytes its manifest records`);
-        for (const f of same) {
-          const p = path.join(tree, f.path);
-          if (f !== first) {
-            fs.mkdirSync(path.dirname(p), { recursive: true });
-            fs.copyFileSync(dest, p);
-          }
-        }
-        // Modes after every copy: a read-only first copy must still be readable to copy from.
-        for (const f of same) fs.chmodSync(path.join(tree, f.path), f.mode);
-      });
-      for (const f of files) {
-        if (!('link' in f)) continue;
-        const p = path.join(tree, f.path);
-        fs.mkdirSync(path.dirname(p), { recursive: true });
-        fs.symlinkSync(f.link, p);
-      }
+      await this.fillTree(path.join(tmp, 'tree'), files, remaining);
       fs.rmSync(manifestFile);
       const local: Entry[] = files.map((f) => ('link' in f ? { path: f.path, mode: 0o777, link: f.link } : { path: f.path, mode: f.mode, sha256: f.sha256 }));
       commitEntry(tmp, entry, local);
@@ -307,6 +277,40 @@ export class RemoteCache {
       return false;
     } finally {
       if (!committed && tmp !== undefined) fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+
+  /** Writes a checked manifest's files under `tree`: each blob fetched and verified once, copies and links made. */
+  private async fillTree(tree: string, files: RemoteManifest['files'], remaining: () => number): Promise<void> {
+    fs.mkdirSync(tree);
+    // One download per digest; files with the same content are copied from the first.
+    const byDigest = new Map<string, { path: string; mode: number; sha256: string; size: number }[]>();
+    for (const f of files) {
+      if ('link' in f) continue;
+      byDigest.set(f.sha256, [...(byDigest.get(f.sha256) ?? []), f]);
+    }
+    await pool([...byDigest.values()], parallel, async (same) => {
+      const first = same[0]!;
+      const dest = path.join(tree, first.path);
+      fs.mkdirSync(path.dirname(dest), { recursive: true });
+      const blob = await this.get(`cas/${first.sha256}`, dest, first.size, remaining(), first.size);
+      if (blob === undefined) throw new Unusable(this.down ? 'the remote stopped answering' : `its blob cas/${first.sha256} (${first.path}) is missing`);
+      if (blob.sha256 !== first.sha256 || blob.bytes !== first.size) throw new Unusable(`its blob cas/${first.sha256} (${first.path}) has sha256 ${blob.sha256} and ${blob.bytes} bytes, not the ${first.size} bytes its manifest records`);
+      for (const f of same) {
+        const p = path.join(tree, f.path);
+        if (f !== first) {
+          fs.mkdirSync(path.dirname(p), { recursive: true });
+          fs.copyFileSync(dest, p);
+        }
+      }
+      // Modes after every copy: a read-only first copy must still be readable to copy from.
+      for (const f of same) fs.chmodSync(path.join(tree, f.path), f.mode);
+    });
+    for (const f of files) {
+      if (!('link' in f)) continue;
+      const p = path.join(tree, f.path);
+      fs.mkdirSync(path.dirname(p), { recursive: true });
+      fs.symlinkSync(f.link, p);
     }
   }
 
