@@ -2,7 +2,7 @@
 // a PGO plan — checked on read against their shape (zod). One damaged or left by another pogogen version is a
 // clear error naming the file and the field, with the way out (generate again), never a TypeError mid-install.
 import fs from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { recipeSchema } from '../model/schema.ts';
 import type { InstallManifest, TestManifest } from '../plan/install.ts';
 import type { DependencyBuildPlan } from '../plan/deps.ts';
