@@ -3,12 +3,11 @@
 // errors say which URL failed and whether trying again could help.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
-import net from 'node:net';
-import tls from 'node:tls';
+import type http from 'node:http';
+import type net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { DownloadError } from './errors.ts';
+import { netModules } from './net-modules.ts';
 import { proxyAuth, proxyEnv, proxyFor, tunnel, type ProxyEnv } from './proxy.ts';
 
 export { DownloadError } from './errors.ts';
@@ -140,6 +139,7 @@ async function send(method: 'GET' | 'PUT', url: URL, o: SendOptions): Promise<ht
   if (proxy !== undefined && url.protocol === 'https:') {
     socket = await tunnel(proxy, url, timeoutMs, (req) => (deadline.active = req));
   }
+  const { http, https, net, tls } = netModules();
   return new Promise((resolve, reject) => {
     let req: http.ClientRequest;
     if (socket !== undefined) {

@@ -1,8 +1,9 @@
 // Which proxy a download goes through: HTTPS_PROXY / HTTP_PROXY / NO_PROXY (and their lower-case forms) read as
 // curl, npm and pip read them, and the tunnel (CONNECT) an https URL takes through an http proxy.
-import http from 'node:http';
+import type http from 'node:http';
 import type net from 'node:net';
 import { DownloadError } from './errors.ts';
+import { netModules } from './net-modules.ts';
 
 /** The proxy settings of an environment; lower-case names win, as in curl and npm. */
 export interface ProxyEnv {
@@ -68,6 +69,7 @@ export function proxyAuth(proxy: URL): Record<string, string> {
 /** Opens a tunnel to `target`'s host and port through `proxy` (HTTP CONNECT); TLS then runs inside it end to end. */
 export function tunnel(proxy: URL, target: URL, timeoutMs: number, started: (req: http.ClientRequest) => void = () => {}): Promise<net.Socket> {
   const authority = `${target.hostname}:${target.port === '' ? '443' : target.port}`;
+  const { http } = netModules();
   return new Promise((resolve, reject) => {
     // Its own agent: a global agent that proxies by itself (Node 24's NODE_USE_ENV_PROXY) must not proxy the proxy.
     const req = http.request({ host: proxy.hostname, port: proxy.port === '' ? 80 : Number(proxy.port), method: 'CONNECT', path: authority, agent: new http.Agent(), timeout: timeoutMs, headers: { host: authority, ...proxyAuth(proxy) } });
