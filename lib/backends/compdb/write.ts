@@ -36,12 +36,23 @@ export function writeCompdb(steps: Steps): Iterable<string> {
   };
   const order = compiled.map((_, i) => i);
   order.sort((i, j) => compare(compiled[i]!.source!, plainSource[i]!, compiled[j]!.source!, plainSource[j]!) || compare(compiled[i]!.outs[0]!, plainOutput[i]!, compiled[j]!.outs[0]!, plainOutput[j]!));
-  const entries = order.map((i) => compiled[i]!);
-  return { [Symbol.iterator]: () => render(root, entries, templates, paths.resolve) };
+  // Whether each path is plain is known from the sort: rendering does not test it again (200,000 tests at 50,000).
+  const absolute = (p: string, plain: boolean): string => (plain ? `${root}/${p}` : paths.resolve(p));
+  const entries: Entries = { edges: compiled, order, plainSource, plainOutput };
+  return { [Symbol.iterator]: () => render(root, entries, templates, absolute) };
 }
 
-function* render(root: string, entries: readonly Edge[], templates: ReadonlyMap<string, { rule: Rule; template: Template }>, resolveIn: (p: string) => string): Generator<string, void, undefined> {
-  if (entries.length === 0) {
+/** The compile edges, the order to write them in, and whether each one's source and output are plain paths. */
+interface Entries {
+  readonly edges: readonly Edge[];
+  readonly order: readonly number[];
+  readonly plainSource: readonly boolean[];
+  readonly plainOutput: readonly boolean[];
+}
+
+function* render(root: string, entries: Entries, templates: ReadonlyMap<string, { rule: Rule; template: Template }>, absolute: (p: string, plain: boolean) => string): Generator<string, void, undefined> {
+  const { edges, order, plainSource, plainOutput } = entries;
+  if (order.length === 0) {
     yield '[]\n';
     return;
   }
@@ -49,11 +60,12 @@ function* render(root: string, entries: readonly Edge[], templates: ReadonlyMap<
   // Entries are joined into flat pieces: the per-entry strings die young.
   let pending: string[] = ['[\n'];
   let pendingLength = 0;
-  for (let i = 0; i < entries.length; i++) {
-    const edge = entries[i]!;
+  for (let i = 0; i < order.length; i++) {
+    const k = order[i]!;
+    const edge = edges[k]!;
     const { rule, template } = templates.get(edge.rule)!;
     const args = argumentsText(template, rule, edge);
-    const entry = `${i === 0 ? '' : ',\n'}${directory}${JSON.stringify(resolveIn(edge.source!))},\n    "arguments": ${args === '' ? '[]' : `[\n${args}\n    ]`},\n    "output": ${JSON.stringify(resolveIn(edge.outs[0]!))}\n  }`;
+    const entry = `${i === 0 ? '' : ',\n'}${directory}${JSON.stringify(absolute(edge.source!, plainSource[k]!))},\n    "arguments": ${args === '' ? '[]' : `[\n${args}\n    ]`},\n    "output": ${JSON.stringify(absolute(edge.outs[0]!, plainOutput[k]!))}\n  }`;
     pending.push(entry);
     pendingLength += entry.length;
     if (pendingLength >= 1 << 16) {
