@@ -51,7 +51,7 @@ if (answered) {
  */
 function keepYoungGenerationSmall(): void {
   const major = Number(process.versions.v8.split('.')[0]);
-  if (major === 11 || major === 12) v8.setFlagsFromString('--semi-space-growth-factor=1');
+  if (major >= 11 && major <= 13) v8.setFlagsFromString('--semi-space-growth-factor=1');
 }
 
 function parses(argv: readonly string[]): boolean {
