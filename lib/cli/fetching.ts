@@ -1,6 +1,7 @@
 // How a generation fetches dependency archives and built results: the environment's mirrors, download limits,
 // proxies and remote cache, made into the options lib/deps/fetch.ts and lib/deps/select.ts take.
 import type { RecipeInput } from '../model/schema.ts';
+import { archiveSourceOf } from '../model/sources.ts';
 import { DiagnosticsError } from '../model/diagnostics.ts';
 import { defaultCacheDir } from '../deps/built.ts';
 import { progressBar } from '../deps/progress.ts';
@@ -11,7 +12,12 @@ import type { FetchOptions } from '../deps/fetch.ts';
 import type { CliArgs } from './args.ts';
 import type { Cli, Env } from './context.ts';
 
-export const pinOf = (t: { recipe?: RecipeInput }): { urls: string[]; sha256: string; name: string } => ({ urls: [...t.recipe!.source.urls], sha256: t.recipe!.source.sha256, name: t.recipe!.name });
+/** The pinned archive of a dependency whose recipe has one (a local source has none: never asked for). */
+export function pinOf(t: { recipe?: RecipeInput }): { urls: string[]; sha256: string; name: string } {
+  const pin = archiveSourceOf(t.recipe!);
+  if (pin === undefined) throw new Error(`${t.recipe!.name}: a local source has no archive to fetch`);
+  return { urls: [...pin.urls], sha256: pin.sha256, name: t.recipe!.name };
+}
 
 type RemoteCache = import('../deps/remote.ts').RemoteCache;
 export type Fetching = FetchOptions & { cacheDir: string; env: Env; remoteCache: () => Promise<RemoteCache | undefined>; remoteUrl: string | undefined };

@@ -23,6 +23,8 @@ import { formatLock, lockOf } from '../deps/lock.ts';
 import { selectDependencies, type Selected } from '../deps/select.ts';
 import { attemptKey, formatFailures, parseFailures } from '../deps/failures.ts';
 import { pkgConfig } from '../deps/system.ts';
+import { localTrees, type LocalTree } from '../deps/local.ts';
+import { localSourceOf } from '../model/sources.ts';
 import { ruleTables } from '../../rules/index.ts';
 import { chooseLauncher, chooseLinker } from '../../rules/tools.ts';
 import { toolchainFromSpec, type CrossToolchain } from '../../rules/toolchains.ts';
@@ -77,14 +79,17 @@ export async function generate(args: CliArgs, cli: Cli): Promise<Generation> {
   const installed = installedAlready(root, graph, deps.selected, d.log);
   const tools = buildTools(args, cli.env, d);
   const recorded = recordedEnv(cli.env, deps.cacheDir, deps.remoteUrl);
-  const regenFiles = [...d.loaded.files.map((f) => relTo(root, f)), ...installed.files].sort();
+  // A vendored tree a recipe builds from is read like the description: an edit there regenerates (a new tree hash).
+  const localFiles = [...deps.local.values()].flatMap((l) => l.files);
+  const localDirs = [...deps.local.values()].flatMap((l) => l.dirs);
+  const regenFiles = [...d.loaded.files.map((f) => relTo(root, f)), ...installed.files, ...localFiles].sort();
   const steps = plan(graph, {
     toolchain: planToolchain(d),
     ...(d.cross === undefined ? {} : { cross: { triple: d.cross.triple, cmakeProcessor: d.cross.cmakeProcessor, ranlib: d.cross.ranlib, strip: d.cross.strip, ...(d.cross.opensslTarget === undefined ? {} : { opensslTarget: d.cross.opensslTarget }) } }),
     launcher: tools.launcher,
     ...(tools.linker === undefined ? {} : { linker: tools.linker }),
     env: { cppflags: splitWords(cli.env.CPPFLAGS), cflags: splitWords(cli.env.CFLAGS), ldflags: splitWords(cli.env.LDFLAGS) },
-    regen: { argv: regenArgv(args, cli, d.model, recorded, tools, { buildFile, compdb }), buildFile, depfile: 'out/.pogogen/build.ninja.d', files: regenFiles, dirs: graph.watchedDirs },
+    regen: { argv: regenArgv(args, cli, d.model, recorded, tools, { buildFile, compdb }), buildFile, depfile: 'out/.pogogen/build.ninja.d', files: regenFiles, dirs: [...graph.watchedDirs, ...localDirs].sort() },
     self: cli.rt.self,
     dependencies: installed.builds,
     jobs: os.availableParallelism(),
@@ -113,7 +118,7 @@ export async function generate(args: CliArgs, cli: Cli): Promise<Generation> {
   }
   d.log(written.length === 0 ? 'all files up to date' : `wrote ${written.join(', ')}`);
   if (args.command === 'generate' && plainGeneration(cli.argv) === root) {
-    rememberInputs(cli, root, d, deps.selected, installed.files, graph, files.map(([f]) => f), deps.lockFile);
+    rememberInputs(cli, root, d, deps.selected, { files: [...installed.files, ...localFiles], dirs: localDirs }, graph, files.map(([f]) => f), deps.lockFile);
   }
   return { root, model: d.model, graph, steps, toolchain: d.toolchain, env: cli.env, buildFile, written };
 }
@@ -158,6 +163,11 @@ export async function fetchCommand(args: CliArgs, cli: Cli): Promise<number> {
   let n = 0;
   for (const t of model.targets) {
     if (t.kind !== 'dependency' || t.recipe === undefined) continue;
+    const local = localSourceOf(t.recipe);
+    if (local !== undefined) {
+      cli.io.out(`${t.name}: nothing to fetch, built from the project's ${local.path} (${t.recipe.name} ${t.recipe.version})\n`);
+      continue;
+    }
     const r = await fetchArchive(pinOf(t), opts);
     cli.io.out(`${t.name}: ${r.fromCache ? 'cached' : `downloaded from ${r.url}`} (${t.recipe.name} ${t.recipe.version})\n`);
     n++;
@@ -171,6 +181,8 @@ interface Dependencies {
   /** POGOGEN_REMOTE_CACHE, checked (no credential in it), when set. */
   readonly remoteUrl: string | undefined;
   readonly selected: Selected;
+  /** The vendored trees local recipe sources name, by dependency target name. */
+  readonly local: ReadonlyMap<string, LocalTree>;
   readonly lockFile: string;
   readonly lockText: string | undefined;
   readonly failuresFile: string;
@@ -195,9 +207,11 @@ async function dependencies(args: CliArgs, cli: Cli, d: Described): Promise<Depe
   const failedBefore = parseFailures(fs.existsSync(failuresFile) ? fs.readFileSync(failuresFile, 'utf8') : undefined);
   // pogogen.lock pins the sources of the description's recipes and nothing this machine decides (lib/deps/lock.ts):
   // it follows from the description alone, so --frozen can fail before anything is fetched.
+  const local = await localTrees(model);
+  if (local.diagnostics.length > 0) throw new DiagnosticsError([...local.diagnostics]);
   const lockFile = path.join(root, 'pogogen.lock');
   const oldLock = fs.existsSync(lockFile) ? fs.readFileSync(lockFile, 'utf8') : undefined;
-  const lock = lockOf(model);
+  const lock = lockOf(model, new Map([...local.trees].map(([name, l]) => [name, l.treeHash])));
   const lockText = Object.keys(lock.dependencies).length > 0 || oldLock !== undefined ? formatLock(lock) : undefined;
   if (args.frozen && lockText !== undefined && lockText !== oldLock) {
     throw new DiagnosticsError([{ file: 'pogogen.lock', path: '', message: oldLock === undefined ? 'there is no pogogen.lock and --frozen forbids writing one' : 'pogogen.lock would change and --frozen forbids it', help: 'run pogogen without --frozen and commit pogogen.lock' }]);
@@ -207,6 +221,7 @@ async function dependencies(args: CliArgs, cli: Cli, d: Described): Promise<Depe
   const selected = await selectDependencies(model, {
     cacheDir: fetchOpts.cacheDir,
     offline: args.offline,
+    local: local.trees,
     log,
     probe: (name) => pkgConfig(name, log, env),
     failedBefore: (t) => {
@@ -216,7 +231,7 @@ async function dependencies(args: CliArgs, cli: Cli, d: Described): Promise<Depe
     keyOf: (t) => {
       // The same construction as the plan's (dependencyBuild), so the key names exactly the build it stands for.
       const build = dependencyBuild(model.profile, table, t.inherit, planToolchain(d), cross);
-      return dependencyKey({ recipe: t.recipe!, compiler: { family: toolchain.family, version: toolchain.version }, ...build, platform: process.platform, arch: cross?.triple ?? process.arch });
+      return dependencyKey({ recipe: t.recipe!, compiler: { family: toolchain.family, version: toolchain.version }, ...build, platform: process.platform, arch: cross?.triple ?? process.arch, sourceTree: local.trees.get(t.name)?.treeHash });
     },
     fetch: async (t) => (await fetchArchive(pinOf(t), fetchOpts)).path,
     fetchBuilt: async (t, key, entry) => (await (await fetchOpts.remoteCache())?.fetchBuilt(key, entry, `${t.recipe!.name} ${t.recipe!.version}`)) === true,
@@ -235,7 +250,7 @@ async function dependencies(args: CliArgs, cli: Cli, d: Described): Promise<Depe
   const sayDeps = args.command === 'generate' ? cli.io.out : insightCommands.has(args.command) && !args.verbose ? undefined : cli.io.err;
   if (sayDeps !== undefined) for (const line of selected.report) sayDeps(`pogogen: ${line}\n`);
   const failed = new Map([...selected.failedDownloads].map(([name, f]) => [name, { attempt: attempt(f), message: f.message }]));
-  return { cacheDir: fetchOpts.cacheDir, remoteUrl: fetchOpts.remoteUrl, selected, lockFile, lockText, failuresFile, failed };
+  return { cacheDir: fetchOpts.cacheDir, remoteUrl: fetchOpts.remoteUrl, selected, local: local.trees, lockFile, lockText, failuresFile, failed };
 }
 
 /**
@@ -354,13 +369,14 @@ function lastGeneration(args: CliArgs, model: Model, graph: Graph, tools: Tools,
 }
 
 /** The fast path's record: what an unchanged re-run must find unchanged to answer without loading anything. */
-function rememberInputs(cli: Cli, root: string, d: Described, selected: Selected, installedFiles: readonly string[], graph: Graph, outputs: readonly string[], lockFile: string): void {
+function rememberInputs(cli: Cli, root: string, d: Described, selected: Selected, project: { files: readonly string[]; dirs: readonly string[] }, graph: Graph, outputs: readonly string[], lockFile: string): void {
   const cc = which(d.toolchain.cc[0]!, cli.env.PATH ?? '');
   // The dependency cache is read too: a built entry or an archive that disappears means generating again.
-  const depFiles = [...selected.builds.values()].map((b) => (b.cached ? path.join(b.cacheEntry, 'manifest.json') : b.archive!));
-  // So are the installs in out/ that were planned without a step: one deleted must be restored.
-  depFiles.push(...installedFiles.map((f) => path.resolve(root, f)));
-  const read = { files: [...d.loaded.files, lockFile, ...(cc === undefined ? [] : [cc]), ...depFiles], dirs: graph.watchedDirs.map((dir) => path.resolve(root, dir)) };
+  const depFiles = [...selected.builds.values()].flatMap((b) => (b.cached ? [path.join(b.cacheEntry, 'manifest.json')] : b.archive === undefined ? [] : [b.archive]));
+  // So are the installs in out/ that were planned without a step (one deleted must be restored), and the files and
+  // directories of vendored trees that recipes build from (an edit, or a file added, means a new tree hash).
+  depFiles.push(...project.files.map((f) => path.resolve(root, f)));
+  const read = { files: [...d.loaded.files, lockFile, ...(cc === undefined ? [] : [cc]), ...depFiles], dirs: [...graph.watchedDirs, ...project.dirs].map((dir) => path.resolve(root, dir)) };
   record(root, cli.argv, cli.rt.version, cli.rt.self[cli.rt.self.length - 1]!, read, outputs, cli.env);
 }
 

@@ -19,7 +19,7 @@ export async function initCommand(args: CliArgs, root: string, io: Io): Promise<
     io.err(`pogogen: error: ${target} exists; pogogen init never overwrites it (use --force to replace it)\n`);
     return 1;
   }
-  const patterns = ['**/*.c', '**/*.h', '**/Makefile', '**/makefile', '**/GNUmakefile', '**/*.mk', '**/CMakeLists.txt', '**/*.cmake', '**/meson.build', '**/configure', '**/*.sh', '**/*.py', '**/*.pl'];
+  const patterns = ['**/*.c', '**/*.h', '**/Makefile', '**/makefile', '**/GNUmakefile', '**/*.mk', '**/CMakeLists.txt', '**/*.cmake', '**/meson.build', '**/configure', '**/configure.ac', '**/Makefile.in', '**/Makefile.am', '**/*.sh', '**/*.py', '**/*.pl'];
   const found = await fg(patterns, { cwd: root, ignore: ['out/**', 'build/**', '**/node_modules/**', '.git/**', '**/.*/**'], onlyFiles: true, followSymbolicLinks: false });
   found.sort();
   const sources = found.filter((f) => f.endsWith('.c'));

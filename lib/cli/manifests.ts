@@ -35,6 +35,7 @@ const dependencySchema = z.object({
   key: z.string(),
   build: recipeSchema.shape.build,
   archive: z.optional(z.string()),
+  localSource: z.optional(z.string()),
   strip: z.number(),
   treeSha256: z.optional(z.string()),
   sourceDir: z.string(),

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { DependencyBuildPlan } from '../plan/deps.ts';
 import type { RecipeInput } from '../model/schema.ts';
+import { stripOf } from '../model/sources.ts';
 import { buildEnv, commandPhases, phaseWork, scrubbedVariables, type JobArgs } from './commands.ts';
 
 /** JSON with sorted keys, so equal values hash equally. */
@@ -29,6 +30,8 @@ export interface DependencyKeyParts {
   readonly cross?: DependencyBuildPlan['cross'] | undefined;
   readonly platform: string;
   readonly arch: string;
+  /** A local source's tree hash (lib/deps/local.ts): its contents decide the result, its place does not. */
+  readonly sourceTree?: string | undefined;
 }
 
 /**
@@ -50,7 +53,7 @@ export function buildDescription(parts: DependencyKeyParts, work: typeof phaseWo
     version: r.version,
     key: '',
     build: r.build,
-    strip: r.source.strip ?? 1,
+    strip: stripOf(r),
     cacheEntry: '',
     env: parts.env,
     ...(r.headers === undefined ? {} : { headers: r.headers }),
@@ -67,5 +70,5 @@ export function buildDescription(parts: DependencyKeyParts, work: typeof phaseWo
 
 export const dependencyKey = (parts: DependencyKeyParts, work: typeof phaseWork = phaseWork): string =>
   createHash('sha256')
-    .update(stableJson({ recipe: parts.recipe, compiler: parts.compiler, platform: parts.platform, arch: parts.arch, build: buildDescription(parts, work) }))
+    .update(stableJson({ recipe: parts.recipe, compiler: parts.compiler, platform: parts.platform, arch: parts.arch, build: buildDescription(parts, work), sourceTree: parts.sourceTree }))
     .digest('hex');

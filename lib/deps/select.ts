@@ -3,7 +3,9 @@
 import type { Diagnostic } from '../model/diagnostics.ts';
 import type { Model, ModelTarget } from '../model/validate.ts';
 import type { DependencyResolution } from '../resolve/graph.ts';
+import { archiveSourceOf } from '../model/sources.ts';
 import { builtEntry, verifyEntry } from './built.ts';
+import type { LocalTree } from './local.ts';
 import { pkgConfig, type SystemPackage } from './system.ts';
 
 type DependencyTarget = Extract<ModelTarget, { kind: 'dependency' }>;
@@ -24,6 +26,8 @@ export interface SelectOptions {
   readonly hasArchive: (t: DependencyTarget) => Promise<boolean>;
   /** The message of an earlier generation's failed download of the same archive from the same places, if any. */
   readonly failedBefore?: (t: DependencyTarget) => string | undefined;
+  /** The vendored directories local recipe sources name, checked and hashed (lib/deps/local.ts), by target name. */
+  readonly local?: ReadonlyMap<string, LocalTree>;
   readonly log: (line: string) => void;
   readonly probe?: (name: string) => SystemPackage | undefined;
 }
@@ -43,7 +47,8 @@ export interface Resolved {
 
 export interface Selected {
   readonly resolutions: Map<string, DependencyResolution>;
-  readonly builds: Map<string, { key: string; cached: boolean; archive?: string; cacheEntry: string }>;
+  /** Source builds: the archive to extract, or the vendored directory to copy (`local`), when not cached. */
+  readonly builds: Map<string, { key: string; cached: boolean; archive?: string; local?: LocalTree; cacheEntry: string }>;
   readonly resolved: Map<string, Resolved>;
   /** One line per dependency: where it came from and why. */
   readonly report: string[];
@@ -109,18 +114,28 @@ async function trySource(c: Choosing, opts: SelectOptions, out: Selected): Promi
   }
   const key = opts.keyOf(t);
   const entry = builtEntry(opts.cacheDir, key);
+  const local = opts.local?.get(t.name);
+  const from = local === undefined ? 'from source' : `from ${local.rel}`;
   const cached = (where: string): boolean => {
-    c.chosen = { source: 'source', why: `${t.recipe!.name} ${t.recipe!.version} from source, built result ${where}`, recipe: t.recipe! };
+    c.chosen = { source: 'source', why: `${t.recipe!.name} ${t.recipe!.version} ${from}, built result ${where}`, recipe: t.recipe! };
     out.builds.set(t.name, { key, cached: true, cacheEntry: entry });
     return true;
   };
   if (verifyEntry(entry)) return cached('cached');
   if (!opts.offline && opts.fetchBuilt !== undefined && (await opts.fetchBuilt(t, key, entry)) && verifyEntry(entry)) return cached('from the remote cache');
+  const pin = archiveSourceOf(t.recipe);
+  if (pin === undefined) {
+    // A vendored directory of the project: nothing to download, offline or not (its tree was hashed for the key).
+    if (local === undefined) throw new Error(`${t.name}: its local source was not read`);
+    c.chosen = { source: 'source', why: `${t.recipe.name} ${t.recipe.version} ${from}`, recipe: t.recipe };
+    out.builds.set(t.name, { key, cached: false, local, cacheEntry: entry });
+    return true;
+  }
   if (opts.offline && !(await opts.hasArchive(t))) {
     c.reasons.push(`--offline and ${t.recipe.name} ${t.recipe.version} is not in the cache`);
     return false;
   }
-  const failed = (message: string): void => void out.failedDownloads.set(t.name, { urls: t.recipe!.source.urls, sha256: t.recipe!.source.sha256, message });
+  const failed = (message: string): void => void out.failedDownloads.set(t.name, { urls: pin.urls, sha256: pin.sha256, message });
   // An optional dependency does without a download that failed before: trying again on every generation
   // would only wait on the network again. A required one is an error anyway, and is tried each time.
   const before = c.feature === 'auto' ? opts.failedBefore?.(t) : undefined;

@@ -8,6 +8,7 @@ import { discardEntry, keepUnchangedTimes, restoreEntry, storeEntry, verifyEntry
 import { buildEnv, phaseWork, serial, type Command, type JobArgs } from './commands.ts';
 import { messageOf } from './errors.ts';
 import { extractArchive } from './extract.ts';
+import { copyLocalTree } from './local.ts';
 
 export class StepError extends Error {
   override name = 'StepError';
@@ -102,6 +103,10 @@ export async function runPhase(phase: Phase, plan: DependencyBuildPlan, env: Nod
       break;
     }
     case 'extract': {
+      if (plan.localSource !== undefined) {
+        await copyLocal(plan);
+        break;
+      }
       if (plan.archive === undefined) throw new StepError(`${plan.name}: no archive to extract`);
       fs.rmSync(plan.sourceDir, { recursive: true, force: true });
       fs.rmSync(plan.buildDir, { recursive: true, force: true });
@@ -142,6 +147,18 @@ export async function runPhase(phase: Phase, plan: DependencyBuildPlan, env: Nod
     }
   }
   fs.writeFileSync(stamp, `${plan.key}\n`);
+}
+
+/**
+ * A local source: the project's vendored directory copied to the source directory (the build then runs there, as
+ * on an extracted archive, and never writes into the project's tree), checked to be the tree the generation hashed.
+ */
+async function copyLocal(plan: DependencyBuildPlan): Promise<void> {
+  fs.rmSync(plan.buildDir, { recursive: true, force: true });
+  const treeHash = await copyLocalTree(plan.localSource!, plan.sourceDir);
+  if (plan.treeSha256 !== undefined && treeHash !== plan.treeSha256) {
+    throw new StepError(`${plan.name}: ${plan.localSource} changed after pogogen generated this build (tree hash ${treeHash}, planned ${plan.treeSha256}); run the build again, which regenerates first`);
+  }
 }
 
 /**

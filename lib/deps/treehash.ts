@@ -37,10 +37,15 @@ export function walkTree(root: string, rel = ''): TreeNode[] {
  * git), and of the mode only the owner's executable bit, the one bit a build can notice.
  */
 export async function hashTree(root: string): Promise<TreeDigest> {
+  return hashNodes(root, walkTree(root));
+}
+
+/** Hashes the nodes `walkTree(root)` listed (for a caller that needs the listing too). */
+export async function hashNodes(root: string, nodes: readonly TreeNode[]): Promise<TreeDigest> {
   const records: Buffer[] = [];
   let files = 0;
   let bytes = 0;
-  for (const node of walkTree(root)) {
+  for (const node of nodes) {
     const abs = path.join(root, node.rel);
     if (node.kind === 'dir') continue;
     if (node.kind === 'other') throw new Error(`${abs}: not a regular file, directory or symlink`);

@@ -2,7 +2,8 @@
 // the guesses with their reasons out). The include graph decides the structure: a library per source directory,
 // public include directories, programs where main() is not behind a test macro; headers nothing in the tree
 // provides become shipped recipes (pkg-config first), generated headers become actions, `#error` guards and the
-// tree's own -D flags become defines and options; vendored trees and test programs are recognised and kept apart.
+// tree's own -D flags become defines and options; vendored trees and test programs are recognised and kept apart
+// (a vendored tree with its own build that the project includes becomes a dependency built from its directory).
 // This module is the public entry and the order of the stages; the stages live in init/, sharing an InitContext
 // (init/context.ts).
 import { newContext, type InitResult, type TreeFile } from './init/context.ts';
@@ -10,6 +11,7 @@ import { findGenerators } from './init/generated.ts';
 import { structureGuesses } from './init/guesses.ts';
 import { followIncludes } from './init/includes.ts';
 import { groupLibraries, linkLibraries, markShared, nameTargets } from './init/libraries.ts';
+import { localDependencies } from './init/local.ts';
 import { renderDescription } from './init/render.ts';
 import { buildFileDefines, guardDefines, includeDirs, recipeDependencies } from './init/settings.ts';
 import { classifyFiles, findIncludedC, findPackages, markSkippedPackages } from './init/tree.ts';
@@ -32,6 +34,8 @@ export function guessDescription(projectName: string, files: readonly TreeFile[]
   linkLibraries(ctx);
   markShared(ctx);
   nameTargets(ctx);
+  // Vendored trees with their own build that the project includes: dependencies built from the directory.
+  localDependencies(ctx);
   // Settings: include dirs, defines, dependencies on shipped recipes, options.
   includeDirs(ctx);
   guardDefines(ctx);

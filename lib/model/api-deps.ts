@@ -14,6 +14,17 @@ export interface SourcePin {
   readonly strip?: number;
 }
 
+/**
+ * A dependency's source that is a directory of the project itself: a vendored tree (`deps/libfoo`,
+ * `third_party/zlib`) built by its own build. Nothing is downloaded; the tree is copied into the dependency's work
+ * directory under out/ and built there, so the vendored directory is never written to. The cache key comes from a
+ * hash of the tree's contents: editing a file under it rebuilds the dependency, an unchanged tree is a cache hit.
+ */
+export interface LocalSource {
+  /** The directory, relative to the project root (the directory of build.pogo.ts), inside it, e.g. `'deps/libfoo'`. */
+  readonly path: string;
+}
+
 /** Built with the project's own Makefile: `make` then `make install PREFIX=...`. */
 export interface MakeBuild {
   /** Built with `make` then `make install`. */
@@ -86,10 +97,13 @@ export interface Provides {
 export interface RecipeSpec {
   /** The library's name: its directories under `out/<profile>/deps/` and its cache entries carry it. */
   readonly name: string;
-  /** The upstream version the pin is of, e.g. `'3.5.2'` (recorded in pogogen.lock and shown in reports). */
+  /**
+   * The upstream version the pin is of, e.g. `'3.5.2'` (recorded in pogogen.lock and shown in reports); for a
+   * local source, whatever names the vendored copy (`'vendored'`, `'2.1-patched'`).
+   */
   readonly version: string;
-  /** The pinned archive. */
-  readonly source: SourcePin;
+  /** The pinned archive, or a directory of the project (`{ path: 'deps/libfoo' }`, a vendored tree). */
+  readonly source: SourcePin | LocalSource;
   /** How the library is built and installed. */
   readonly build: MakeBuild | ConfigureBuild | CmakeBuild | MesonBuild;
   /**

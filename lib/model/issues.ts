@@ -66,7 +66,7 @@ export class Collector {
         for (const inner of issue.issues) this.diags.push(this.at(root, path, `the key ${inner.message}`));
       } else if (issue.code === 'unrecognized_keys') {
         for (const key of issue.keys) {
-          const known = knownKeys(root, path);
+          const known = knownKeys(root, path, key);
           const guess = closest(key, known);
           this.diags.push(this.at(root, [...path, key], `unknown field ${quote(key)}`, guess === undefined ? `known fields: ${known.join(', ')}` : `did you mean "${guess}"?`));
         }
@@ -103,22 +103,32 @@ interface SchemaDef {
   readonly options?: readonly { readonly def: SchemaDef }[];
 }
 
-function memberFor(def: SchemaDef, value: unknown): SchemaDef | undefined {
+function memberFor(def: SchemaDef, value: unknown, unknownKey?: string): SchemaDef | undefined {
   for (;;) {
     if (def.innerType !== undefined && (def.type === 'optional' || def.type === 'nullable' || def.type === 'default')) def = def.innerType.def;
     else if (def.type === 'union') {
       const objects = (def.options ?? []).map((o) => o.def).filter((o) => o.type === 'object');
       const kind = (value as { kind?: unknown } | null | undefined)?.kind;
       const byKind = objects.find((o) => (o.shape?.kind?.def as { values?: unknown[] } | undefined)?.values?.includes(kind));
-      const next = byKind ?? (objects.length === 1 ? objects[0] : undefined);
+      const next = byKind ?? (objects.length === 1 ? objects[0] : byFields(objects, value, unknownKey));
       if (next === undefined) return undefined;
       def = next;
     } else return def;
   }
 }
 
+/**
+ * A union's object member without a `kind` (a recipe's source: an archive or a directory): the one that rejected
+ * the unknown key and shares the most fields with the value.
+ */
+function byFields(objects: readonly SchemaDef[], value: unknown, unknownKey: string | undefined): SchemaDef | undefined {
+  if (unknownKey === undefined || value === null || typeof value !== 'object') return undefined;
+  const shared = (o: SchemaDef): number => Object.keys(value).filter((k) => k in (o.shape ?? {})).length;
+  return objects.filter((o) => !(unknownKey in (o.shape ?? {}))).sort((a, b) => shared(b) - shared(a))[0];
+}
+
 /** The fields allowed where an unknown key was found, for the "did you mean" help. */
-function knownKeys(root: unknown, path: readonly PropertyKey[]): string[] {
+function knownKeys(root: unknown, path: readonly PropertyKey[], unknownKey?: string): string[] {
   // Targets are checked one by one against targetSchema (the description's list holds unknown values).
   const inTarget = path[0] === 'targets' && path.length >= 2;
   let def: SchemaDef | undefined = ((inTarget ? targetSchema : buildSchema) as unknown as { def: SchemaDef }).def;
@@ -131,7 +141,7 @@ function knownKeys(root: unknown, path: readonly PropertyKey[]): string[] {
     def = next.def;
     value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[k] : undefined;
   }
-  def = def === undefined ? undefined : memberFor(def, value);
+  def = def === undefined ? undefined : memberFor(def, value, unknownKey);
   return def?.type === 'object' ? Object.keys(def.shape ?? {}) : [];
 }
 

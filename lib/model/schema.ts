@@ -4,6 +4,7 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { quote } from './diagnostics.ts';
+import { normalLocalPath } from './sources.ts';
 
 z.config(en());
 
@@ -66,16 +67,35 @@ const libraryInstall = {
   pkgConfig: z.optional(z.strictObject({ name: z.optional(str), description: z.optional(str), requires: z.optional(strList) })),
 };
 
+/**
+ * A local recipe source: a directory of the project, named relative to its root and inside it. Whether it exists is
+ * a question for the disk, asked where dependencies are selected (lib/deps/local.ts); its shape is checked here.
+ */
+export function localPathProblem(p: string): string | undefined {
+  if (p === '' || p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p)) return `${quote(p)} is not a relative path: name the directory relative to the project root, e.g. "deps/libfoo"`;
+  const norm = normalLocalPath(p);
+  if (norm === '..' || norm.startsWith('../')) return `${quote(p)} leads outside the project: a local source must be a directory inside it`;
+  if (norm === '.') return `${quote(p)} is the project itself: name the vendored directory, e.g. "deps/libfoo"`;
+  if (norm === 'out' || norm.startsWith('out/')) return `${quote(p)} is under out/, which pogogen writes: name the vendored directory, e.g. "deps/libfoo"`;
+  return undefined;
+}
+const localPath = str.check(z.refine((s) => localPathProblem(s) === undefined, { error: (iss) => localPathProblem(String(iss.input)) ?? 'not a local path' }));
 const hex64 = str.check(z.regex(/^[0-9a-f]{64}$/, 'expected a sha256 as 64 lower-case hex digits'));
 export const recipeSchema = z.strictObject({
   name: str.check(z.regex(/^[A-Za-z0-9_.+-]+$/, 'recipe names are letters, digits, _ . + -')),
   version: str.check(z.minLength(1)),
-  source: z.strictObject({
-    urls: z.array(str.check(z.regex(/^(https?|file):\/\//, 'expected an http(s):// or file:// URL'))).check(z.minLength(1, 'a source needs at least one URL')),
-    sha256: hex64,
-    treeSha256: z.optional(hex64),
-    strip: z.optional(z.int().check(z.minimum(0))),
-  }),
+  source: z.union(
+    [
+      z.strictObject({
+        urls: z.array(str.check(z.regex(/^(https?|file):\/\//, 'expected an http(s):// or file:// URL'))).check(z.minLength(1, 'a source needs at least one URL')),
+        sha256: hex64,
+        treeSha256: z.optional(hex64),
+        strip: z.optional(z.int().check(z.minimum(0))),
+      }),
+      z.strictObject({ path: localPath }),
+    ],
+    { error: 'expected a pinned archive { urls, sha256 } or a directory of the project { path }' },
+  ),
   build: z.discriminatedUnion(
     'kind',
     [

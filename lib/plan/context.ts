@@ -29,7 +29,7 @@ export interface PlanOptions {
    * Source-built dependencies: cache key, whether the built result is cached, the archive when it is not, and
    * whether out/ already holds the install for the key (then no step is planned).
    */
-  readonly dependencies?: ReadonlyMap<string, { readonly key: string; readonly cached: boolean; readonly installed?: boolean; readonly archive?: string; readonly cacheEntry: string }>;
+  readonly dependencies?: ReadonlyMap<string, { readonly key: string; readonly cached: boolean; readonly installed?: boolean; readonly archive?: string; readonly local?: { readonly abs: string; readonly rel: string; readonly treeHash: string }; readonly cacheEntry: string }>;
   /** Parallel jobs for nested builds without a jobserver, and the depth of the dependency pools. */
   readonly jobs?: number;
   /** Installation directories for `ninja install`. */

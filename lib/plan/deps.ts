@@ -5,6 +5,7 @@ import type { RuleTable } from '../../rules/index.ts';
 import type { DependencyInherit } from '../model/api.ts';
 import type { Profile } from '../model/profiles.ts';
 import type { RecipeInput } from '../model/schema.ts';
+import { archiveSourceOf, stripOf } from '../model/sources.ts';
 import type { GraphTarget } from '../resolve/graph.ts';
 import type { Planning } from './context.ts';
 import type { Edge, Rule } from './steps.ts';
@@ -74,7 +75,10 @@ export interface DependencyBuildPlan {
   readonly build: RecipeInput['build'];
   /** Absolute path of the verified archive in the download cache (absent when restoring a cached build). */
   readonly archive?: string;
+  /** Absolute path of the project's vendored directory the extract phase copies instead (a local source). */
+  readonly localSource?: string;
   readonly strip: number;
+  /** The tree the extract phase must produce: a pinned archive's, or the local source's as this generation hashed it. */
   readonly treeSha256?: string;
   /** Absolute directories. */
   readonly sourceDir: string;
@@ -141,7 +145,9 @@ export function planDependency(t: GraphTarget, opts: { root: string; outDir: str
     step('restore', `RESTORE ${label} (cached)`, headersStamp === undefined ? finalOuts : [...finalOuts, headersStamp], [planFile], { restat: true });
   } else {
     const stamp = (phase: string): string => `${work}/${phase}.stamp`;
-    step('extract', `EXTRACT ${label}`, [stamp('extract')], [planFile, ...(plan.archive === undefined ? [] : [plan.archive])]);
+    // A local source's edits reach this edge through the plan file: they change its tree hash, so its key.
+    const extract = plan.localSource === undefined ? `EXTRACT ${label}` : `COPY ${label} from ${path.relative(opts.root, plan.localSource)}`;
+    step('extract', extract, [stamp('extract')], [planFile, ...(plan.archive === undefined ? [] : [plan.archive])]);
     step('configure', `CONFIGURE ${label}`, [stamp('configure')], [stamp('extract')], { pool: 'dep_configure' });
     const buildAfter = [stamp('configure')];
     if (headersStamp !== undefined) {
@@ -155,6 +161,12 @@ export function planDependency(t: GraphTarget, opts: { root: string; outDir: str
     step('install', `INSTALL ${label}`, finalOuts, [stamp('build')], { restat: true });
   }
   return { rules, edges, planFile: [planFile, `${JSON.stringify(plan, null, 2)}\n`] };
+}
+
+/** The tree hash the extract phase checks: a pin's `treeSha256`, or the vendored tree's as hashed at generation. */
+function treeOf(r: RecipeInput, local: { readonly treeHash: string } | undefined): { treeSha256?: string } {
+  const pinned = local?.treeHash ?? archiveSourceOf(r)?.treeSha256;
+  return pinned === undefined ? {} : { treeSha256: pinned };
 }
 
 /**
@@ -184,8 +196,9 @@ export function planDependencyTarget(p: Planning, t: GraphTarget): void {
       key: d.key,
       build: r.recipe.build,
       ...(d.archive === undefined ? {} : { archive: d.archive }),
-      strip: r.recipe.source.strip ?? 1,
-      ...(r.recipe.source.treeSha256 === undefined ? {} : { treeSha256: r.recipe.source.treeSha256 }),
+      ...(d.local === undefined ? {} : { localSource: d.local.abs }),
+      strip: stripOf(r.recipe),
+      ...treeOf(r.recipe, d.local),
       cacheEntry: d.cacheEntry,
       // The same construction as the cache key's (lib/cli/main.ts keyOf).
       ...dependencyBuild(p.profile, p.table, t.dependency!.inherit, p.opts.toolchain, p.opts.cross),

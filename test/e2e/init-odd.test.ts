@@ -99,7 +99,7 @@ t.test('a source under a top-level directory starting with "-" is left out, and 
   t.equal(gen.code, 0, gen.stderr);
 });
 
-t.test('a header of a vendored tree that is left out is named in what remains', async (t) => {
+t.test('a vendored tree with its own build whose header is included becomes a dependency built from it', async (t) => {
   const dir = project({
     'main.c': '#include <stdio.h>\n#ifdef HAVE_THING\n#include "thing.h"\n#endif\nint main(void) { puts("ok"); return 0; }\n',
     'deps/thing/configure': '#!/bin/sh\n',
@@ -107,8 +107,9 @@ t.test('a header of a vendored tree that is left out is named in what remains', 
     'deps/thing/thing.c': '#include "config.h"\n' + fn('th', false),
   }, 'pogogen-init-odd-');
   const { r } = initIn(t, dir);
-  t.match(r.stdout, /left out: deps\/thing is a vendored tree with its own build \(configure\) and no shipped recipe/);
-  t.match(r.stdout, /- "thing\.h" \(included at main\.c:3\) is in deps\/thing, which is left out: build that tree first and add its include dir and library/);
+  t.match(r.stdout, /dependency thing \(built by its own configure from deps\/thing, a local recipe source; build kind configure; library thing: named after deps\/thing\): "thing\.h" in main\.c:3/);
+  t.match(r.stdout, /- dependency thing: the library is guessed as libthing\.a from the directory's name/);
+  t.notMatch(r.stdout, /left out: deps\/thing/);
 });
 
 /** A small deterministic generator (mulberry32). */

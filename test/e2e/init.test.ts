@@ -164,3 +164,23 @@ t.test('a server vendoring its dependencies: flat trees become libraries, the re
   t.equal(run(path.join(dir, 'out/development/bin/server'), []).stdout, 'backend=epoll modules=435 script=42 ping=1 malloc=libc\n');
   t.equal(run(path.join(dir, 'out/development/bin/cli'), []).stdout, 'cli ln1 1\n');
 });
+
+t.test('a vendored library with its own configure becomes a dependency built from its directory, untouched', async (t) => {
+  const dir = fixture('init-vendored');
+  const cache = `${dir}.cache`;
+  t.teardown(() => fs.rmSync(cache, { recursive: true, force: true }));
+  const env = { POGOGEN_CACHE: cache };
+  const { r, text } = initIn(t, dir);
+  t.match(r.stdout, /dependency libgreet \(built by its own configure from deps\/libgreet, a local recipe source; build kind configure; library greet: deps\/libgreet\/configure builds libgreet\.a\): "greet\.h" in src\/main\.c:2; its sources are not compiled into the project/);
+  t.match(text, /source: \{ path: 'deps\/libgreet' \},\n {8}build: \{ kind: 'configure' \},/);
+  t.notMatch(text, /greet\.c|TODO\(/, 'the vendored sources are not the project\'s, and nothing in the guess is weak');
+  const untouched = (): string[] => fs.readdirSync(path.join(dir, 'deps'), { recursive: true }).map(String).sort();
+  const before = untouched();
+  const gen = pogogen(dir, [], env);
+  t.equal(gen.code, 0, gen.stderr);
+  const b = ninja(dir, [], env);
+  t.equal(b.code, 0, b.stdout);
+  t.equal(run(path.join(dir, 'out/development/bin', path.basename(dir)), []).stdout, 'hello x42\n', 'the program runs, linked against the vendored library');
+  t.match(ninja(dir, [], env).stdout, /no work to do/);
+  t.same(untouched(), before, 'no build products in deps/');
+});

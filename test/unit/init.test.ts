@@ -83,3 +83,36 @@ t.test('the same tree in any order gives the same text', async (t) => {
 t.test('no C file: an error', async (t) => {
   t.throws(() => guessDescription('p', tree({ 'README': 'x' })), /no \.c files found/);
 });
+
+t.test('vendored trees with their own build that the project includes become dependencies built from the directory', async (t) => {
+  const cmake = guessDescription('p', tree({
+    'third_party/zstdish/CMakeLists.txt': 'add_library(zs STATIC zs.c)\ninstall(TARGETS zs)\ninstall(FILES zs.h DESTINATION include)\n',
+    'third_party/zstdish/zs.c': '#include "zs_config.h"\n#include "zs.h"\nint zs(void) { return ZS_LEVEL; }\n',
+    'third_party/zstdish/zs.h': 'int zs(void);\n',
+    'lib/codec.c': '#include <zs.h>\nint codec(void) { return zs(); }\n',
+    'lib/codec.h': 'int codec(void);\n',
+    'main.c': '#include "lib/codec.h"\nint main(void) { return codec(); }\n',
+  }));
+  const g = cmake.guesses.join('\n');
+  t.match(g, /dependency zstdish \(built by its own CMakeLists\.txt from third_party\/zstdish, a local recipe source; build kind cmake; library zs: third_party\/zstdish\/CMakeLists\.txt builds libzs\.a\): <zs\.h> in lib\/codec\.c:1; its sources are not compiled into the project/);
+  t.match(cmake.description, /source: \{ path: 'third_party\/zstdish' \},\n {8}build: \{ kind: 'cmake' \},\n {8}provides: \{ staticLibs: \['zs'\] \},/);
+  t.match(cmake.description, /staticLibrary\('p-lib', \{[^}]*deps: \[zstdish\]/, 'the library that includes its header depends on it');
+  t.notMatch(cmake.description, /zs\.c|TODO\(/, 'its sources are not the project\'s; nothing weak in the guess');
+  t.notMatch(g, /left out: third_party\/zstdish/);
+
+  const weak = guessDescription('p', tree({
+    'deps/gizmo/Makefile': 'all:\n\t$(CC) -c gizmo.c\n',
+    'deps/gizmo/gizmo.c': '#include "gizmo_gen.h"\nint gizmo(void) { return GIZMO; }\n',
+    'deps/gizmo/gizmo.h': 'int gizmo(void);\n',
+    'deps/unused/configure': '#!/bin/sh\n',
+    'deps/unused/unused.c': '#include "config.h"\nint unused(void) { return 0; }\n',
+    'main.c': '#include "deps/gizmo/gizmo.h"\nint main(void) { return gizmo(); }\n',
+  }));
+  t.match(weak.guesses.join('\n'), /dependency gizmo \(built by its own Makefile from deps\/gizmo, a local recipe source; build kind make; library gizmo: named after deps\/gizmo\): "deps\/gizmo\/gizmo\.h" in main\.c:1/);
+  t.match(weak.description, /\/\/ TODO\(pogogen init\): the library is guessed as libgizmo\.a from the directory's name/);
+  t.match(weak.description, /\/\/ TODO\(pogogen init\): deps\/gizmo\/Makefile shows no install step/);
+  t.equal(weak.todo.filter((x) => x.startsWith('dependency gizmo:')).length, 2, 'and both are on the to-do list');
+  t.match(weak.description, /executable\('p', \{\n {6}sources: \['main\.c'\],\n {6}deps: \[gizmo\],/);
+  t.match(weak.guesses.join('\n'), /left out: deps\/unused is a vendored tree with its own build \(configure\), and no source includes its headers/);
+  t.notMatch(weak.description, /unused/);
+});

@@ -46,6 +46,8 @@ export interface Special {
   readonly generated: Set<string>;
   readonly forwards: Set<string>;
   readonly libs: Set<string>;
+  /** Vendored trees with their own build whose headers are included (built as local-source dependencies). */
+  readonly locals: Set<string>;
   readonly files: Set<string>;
 }
 
@@ -81,6 +83,20 @@ export interface DepGuess {
   readonly option: string;
   readonly ifMissing?: string;
   readonly ifFound?: string;
+}
+
+/** A vendored tree with its own build that the project includes: a dependency built by that build from the directory. */
+export interface LocalGuess {
+  readonly dir: string;
+  /** The dependency target's name and its recipe's. */
+  readonly name: string;
+  readonly recipeName: string;
+  readonly kind: 'configure' | 'cmake' | 'meson' | 'make';
+  /** The static library it is guessed to install, and why. */
+  readonly lib: string;
+  readonly why: string;
+  /** What init is unsure of: a TODO comment in the file and an item of the to-do list each. */
+  readonly weak: readonly string[];
 }
 
 /** An option from a -D flag the tree's build files pass conditionally. */
@@ -121,6 +137,8 @@ export interface InitContext {
   readonly missing: Map<string, string>;
   readonly recipeUse: Map<RecipeName, { by: string; guards: Cond[] }>;
   readonly sysUse: Map<string, string>;
+  /** A vendored tree with its own build → the first include of one of its headers. */
+  readonly localUse: Map<string, string>;
   readonly direct: Map<string, Reach>;
   readonly closureCache: Map<string, Reach>;
 
@@ -156,6 +174,9 @@ export interface InitContext {
   readonly guardMacros: Set<string>;
   readonly opts: OptGuess[];
   readonly vendoredDefines: Map<Lib, string[]>;
+
+  // local.ts: vendored trees with their own build that the project includes.
+  readonly locals: LocalGuess[];
 }
 
 export const byPath = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -177,10 +198,11 @@ export function newContext(projectName: string, files: readonly TreeFile[]): Ini
   return {
     projectName, all, text: new Map(all.map((f) => [f.path, f.text])), cFiles, scanned, hints: readBuildFiles(all), guesses: [], todo: [],
     packages: new Map(), headerSet: new Set(), includedC: new Map(), leftOut: [], programs: [], libSources: [], testMains: [], testPrograms: [],
-    usable: [], resolveCache: new Map(), generatedHeaders: new Map(), forwards: new Map(), missing: new Map(), recipeUse: new Map(), sysUse: new Map(), direct: new Map(), closureCache: new Map(),
+    usable: [], resolveCache: new Map(), generatedHeaders: new Map(), forwards: new Map(), missing: new Map(), recipeUse: new Map(), sysUse: new Map(), localUse: new Map(), direct: new Map(), closureCache: new Map(),
     generators: new Map(),
     libs: [], libOfFile: new Map(), single: false, owners: new Map(), taken: new Set(), usedRecipes: [], depName: new Map(), genName: new Map(), fwdName: '', exeName: new Map(),
     publicDirs: new Map(), projectDirs: new Set(), privateDirs: new Map(), dirReason: new Map(), publicDefines: new Map(), projectDefines: new Map(), required: new Map(), testedBy: new Map(),
     optionKeys: new Set(), deps: [], guardMacros: new Set(), opts: [], vendoredDefines: new Map(),
+    locals: [],
   };
 }

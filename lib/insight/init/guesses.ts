@@ -38,9 +38,11 @@ function leftOutGuesses(ctx: InitContext): void {
     guesses.push(`left out, ${why}: ${shown}`);
   }
   for (const v of [...ctx.packages.values()].sort((a, b) => byPath(a.dir, b.dir))) {
-    if (v.kind === 'skip') {
-      guesses.push(`left out: ${v.dir} is a vendored tree with its own build${v.build !== undefined ? ` (${P.basename(v.build)})` : ''} and no shipped recipe`);
-      todo.push(`${v.dir}: build it with its own build system (a recipe needs a pinned archive) or list its sources in a library`);
+    if (v.kind === 'skip' && ctx.localUse.has(v.dir)) continue; // a dependency built from the directory (init/local.ts)
+    if (v.kind === 'skip' && v.build !== undefined) guesses.push(`left out: ${v.dir} is a vendored tree with its own build (${P.basename(v.build)}), and no source includes its headers`);
+    else if (v.kind === 'skip') {
+      guesses.push(`left out: ${v.dir} is a vendored tree that is not plain C and has no build of its own`);
+      todo.push(`${v.dir}: give it a recipe whose source is the directory (source: { path: '${v.dir}' }) and a build, or list its sources in a library`);
     } else if (v.kind === 'recipe' && !ctx.usedRecipes.includes(v.recipe!)) guesses.push(`left out: ${v.dir} is a vendored copy of ${v.recipe}, which no source includes`);
   }
   for (const [h, at] of [...ctx.missing].sort((a, b) => byPath(a[0], b[0]))) {

@@ -34,7 +34,7 @@ function resolveInclude(ctx: InitContext, from: string, inc: Include): { file: s
   return { file: hit, dir: hit === inc.name ? '.' : hit.slice(0, hit.length - inc.name.length - 1) };
 }
 
-const emptySpecial = (): Special => ({ recipes: new Set(), generated: new Set(), forwards: new Set(), libs: new Set(), files: new Set() });
+const emptySpecial = (): Special => ({ recipes: new Set(), generated: new Set(), forwards: new Set(), libs: new Set(), locals: new Set(), files: new Set() });
 
 /** What a file includes directly: files of the tree and the dirs that find them, and what is not in the tree. */
 export function directOf(ctx: InitContext, p: string): Reach {
@@ -73,6 +73,12 @@ function beyondTree(ctx: InitContext, p: string, inc: Include, special: Special)
     }
     return;
   }
+  const local = localPackageOf(ctx, p, inc);
+  if (local !== undefined) {
+    special.locals.add(local);
+    if (!ctx.localUse.has(local)) ctx.localUse.set(local, `${inc.quoted ? '"' : '<'}${inc.name}${inc.quoted ? '"' : '>'} in ${p}:${inc.line}`);
+    return;
+  }
   if (!inc.quoted) {
     const s = systemLibs.find((x) => x.re.test(inc.name));
     if (s !== undefined) {
@@ -87,6 +93,20 @@ function beyondTree(ctx: InitContext, p: string, inc: Include, special: Special)
   } else if (!ctx.missing.has(inc.name)) ctx.missing.set(inc.name, `${p}:${inc.line}`);
 }
 
+/**
+ * The vendored tree with its own build (not compiled into the project) that holds the header an include names:
+ * beside the includer by a relative path, or anywhere in the tree by its name; the shortest path wins.
+ */
+function localPackageOf(ctx: InitContext, from: string, inc: Include): string | undefined {
+  const beside = inc.quoted ? P.normalize(P.join(P.dirname(from), inc.name)) : undefined;
+  const byName = inc.name.startsWith('../') || inc.name.startsWith('/') ? undefined : inc.name;
+  const hits = [...ctx.headerSet].filter((h) => h === beside || (byName !== undefined && (h === byName || h.endsWith(`/${byName}`)))).filter((h) => {
+    const v = pkgOf(ctx, h);
+    return v !== undefined && v.kind === 'skip' && v.build !== undefined;
+  });
+  return hits.sort((a, b) => a.length - b.length || byPath(a, b)).map((h) => pkgOf(ctx, h)!.dir)[0];
+}
+
 /** Everything a file includes, transitively; `special.files` holds the file itself and every file reached. */
 export function closure(ctx: InitContext, p: string): Reach {
   const hit = ctx.closureCache.get(p);
@@ -99,7 +119,7 @@ export function closure(ctx: InitContext, p: string): Reach {
     const d = directOf(ctx, f);
     out.special.files.add(f);
     for (const x of d.dirs) out.dirs.add(x);
-    for (const k of ['recipes', 'generated', 'forwards', 'libs'] as const) for (const x of d.special[k]) (out.special[k] as Set<string>).add(x);
+    for (const k of ['recipes', 'generated', 'forwards', 'libs', 'locals'] as const) for (const x of d.special[k]) (out.special[k] as Set<string>).add(x);
     for (const x of d.files) {
       out.files.add(x);
       if (!seen.has(x)) {

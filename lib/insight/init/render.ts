@@ -44,6 +44,7 @@ export function renderDescription(ctx: InitContext): string {
   const w: Writer = { varNames: new Set(), depVar: new Map(), libVar: new Map(), body: [], returned: [], imports: new Set(['defineBuild']), optionLines: [], fwdDirs: new Set() };
   optionLines(ctx, w);
   emitDependencies(ctx, w);
+  emitLocalDependencies(ctx, w);
   emitGenerators(ctx, w);
   emitForwards(ctx, w);
   emitLibraries(ctx, w);
@@ -94,6 +95,26 @@ function emitDependencies(ctx: InitContext, w: Writer): void {
     w.depVar.set(d.name, v);
     const extra = [d.ifMissing !== undefined ? `ifMissing: { defines: [${q(d.ifMissing)}] }` : '', d.ifFound !== undefined ? `ifFound: { defines: [${q(d.ifFound)}] }` : ''].filter((x) => x !== '');
     w.body.push(`    const ${v} = dependency(${q(d.name)}, { recipe: recipes.${d.recipe}, feature: options.${d.option}${extra.length > 0 ? `, ${extra.join(', ')}` : ''} });`);
+    w.returned.push(v);
+  }
+}
+
+/** Vendored trees with their own build: a dependency each, its recipe's source the directory (init/local.ts). */
+function emitLocalDependencies(ctx: InitContext, w: Writer): void {
+  for (const g of ctx.locals) {
+    w.imports.add('dependency');
+    const v = varFor(w, g.name);
+    w.depVar.set(`local:${g.dir}`, v);
+    for (const x of g.weak) w.body.push(`    // TODO(pogogen init): ${x}`);
+    w.body.push(`    const ${v} = dependency(${q(g.name)}, {`);
+    w.body.push(`      recipe: {`);
+    w.body.push(`        name: ${q(g.recipeName)},`);
+    w.body.push(`        version: 'vendored',`);
+    w.body.push(`        source: { path: ${q(g.dir)} },`);
+    w.body.push(`        build: { kind: '${g.kind}' },`);
+    w.body.push(`        provides: { staticLibs: [${q(g.lib)}] },`);
+    w.body.push('      },');
+    w.body.push('    });');
     w.returned.push(v);
   }
 }
@@ -164,6 +185,7 @@ function emitCompiled(ctx: InitContext, w: Writer, helper: Helper, name: string,
   const ds: string[] = [];
   for (const d of [...new Set([...(self === undefined ? [] : [...self.deps]), ...n.deps, ...extraDeps])].sort((a, b) => byPath(a.name, b.name))) if (d !== self) ds.push(w.libVar.get(d)!);
   for (const r of [...n.recipes].sort()) ds.push(w.depVar.get(ctx.depName.get(r)!)!);
+  for (const l of [...n.locals].sort()) ds.push(w.depVar.get(`local:${l}`)!);
   for (const g of [...n.generated].sort()) ds.push(w.depVar.get(`gen:${g}`)!);
   if (n.forwards.size > 0) ds.push(w.depVar.get('fwd')!);
   body.push(`    const ${v} = ${helper}(${q(name)}, {`);

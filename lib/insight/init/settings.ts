@@ -99,7 +99,7 @@ export function recipeDependencies(ctx: InitContext): void {
     const how = rh.pkg !== undefined ? `pkg-config ${rh.pkg} first, the shipped recipe as fallback` : 'built by the shipped recipe';
     const opt = neg !== undefined ? `an auto feature; absent, its users get -D${neg.macro}` : pos !== undefined ? `an auto feature; found, its users get -D${pos.macro}` : 'required: the include is not behind a guard';
     guesses.push(`dependency ${name} (${rh.why}; ${how}; ${opt}): ${use.by}${vend !== undefined ? `; ${vend.dir} is a vendored copy with its own build, not compiled into the project` : ''}`);
-    if (vend !== undefined) todo.push(`${vend.dir}: the recipe builds pinned upstream ${r}, not this copy; if the copy is patched, point a recipe at it (recipes take pinned archives only)`);
+    if (vend !== undefined) todo.push(`${vend.dir}: the recipe builds pinned upstream ${r}, not this copy; if the copy is patched, build it with a recipe whose source is the directory (source: { path: '${vend.dir}' })`);
   }
   for (const [, f] of ctx.forwards) {
     guesses.push(`forwarding header: ${f.by}:${f.line} includes a path into a directory its own scripts fill; a generated header forwards it to <${f.portable}>`);
@@ -138,13 +138,14 @@ export interface Needs extends Omit<Special, 'files'> {
 }
 
 export function needsOf(ctx: InitContext, srcs: readonly string[], self: Lib | undefined): Needs {
-  const n: Needs = { recipes: new Set(), generated: new Set(), forwards: new Set(), libs: new Set(), deps: new Set(), macros: new Set() };
+  const n: Needs = { recipes: new Set(), generated: new Set(), forwards: new Set(), libs: new Set(), locals: new Set(), deps: new Set(), macros: new Set() };
   for (const s of srcs) {
     const c = closure(ctx, s);
     for (const r of c.special.recipes) n.recipes.add(r as RecipeName);
     for (const g of c.special.generated) if (ctx.generators.has(g)) n.generated.add(g);
     for (const f of c.special.forwards) n.forwards.add(f);
     for (const l of c.special.libs) n.libs.add(l);
+    for (const l of c.special.locals) n.locals.add(l);
     for (const f of c.files) {
       const o = owner(ctx, f);
       if (o !== undefined && o !== self) n.deps.add(o);
