@@ -12,18 +12,22 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
 const esbuild = await import('esbuild');
 
 const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', absWorkingDir: root };
-// Code splitting keeps the pipeline in a chunk that the fast path never loads.
+// The layout of earlier builds (the pipeline as ES module chunks) goes.
 fs.rmSync(path.join(root, 'dist', 'chunks'), { recursive: true, force: true });
+// The pipeline: one CommonJS file, which the command's first module compiles through vm.Script with V8's code cache
+// (lib/cli/code-cache.ts). Its import()s of its own modules are inlined; the one of esbuild becomes a require(),
+// since code run by vm.Script has no import() of its own (the description's bundle is imported through the first
+// module's, lib/load/importer.ts).
 await esbuild.build({
   ...common,
-  entryPoints: { cli: 'lib/cli/entry.ts' },
-  outdir: 'dist',
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
+  format: 'cjs',
+  entryPoints: ['lib/cli/entry.ts'],
+  outfile: 'dist/pipeline.cjs',
+  supported: { 'dynamic-import': false },
   // esbuild stays a package: it finds its own native binary relative to itself.
   external: ['esbuild'],
-  define: { POGOGEN_VERSION: JSON.stringify(pkg.version) },
-  banner: { js: "import { createRequire as __pogoCreateRequire } from 'node:module'; const require = __pogoCreateRequire(import.meta.url);" },
+  define: { POGOGEN_VERSION: JSON.stringify(pkg.version), 'import.meta.url': '__pogoUrl' },
+  banner: { js: "const __pogoUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 await esbuild.build({ ...common, entryPoints: ['lib/index.ts'], outfile: 'dist/index.js' });
 // The command's first module as CommonJS, which Node loads faster: an unchanged re-run ends there.
@@ -32,10 +36,20 @@ await esbuild.build({
   format: 'cjs',
   entryPoints: ['lib/cli/bin.ts'],
   outfile: 'dist/cli.cjs',
-  external: ['./cli.js'],
   define: { POGOGEN_VERSION: JSON.stringify(pkg.version), 'import.meta.url': '__pogoUrl' },
   banner: { js: "const __pogoUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
+// dist/cli.js, the command ninja's regeneration and the tests run (and the fast path's key): the first module again.
+writeIfChanged(
+  path.join(root, 'dist', 'cli.js'),
+  "// The command as build.ninja's regeneration runs it: the CommonJS first module (dist/cli.cjs) does everything.\nimport { createRequire } from 'node:module';\n\ncreateRequire(import.meta.url)('./cli.cjs');\n",
+);
+
+function writeIfChanged(file, text) {
+  if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === text) return;
+  fs.writeFileSync(`${file}.tmp`, text);
+  fs.renameSync(`${file}.tmp`, file);
+}
 
 // Types for editors: declarations of the public API only.
 const tsc = require.resolve('typescript/bin/tsc');

@@ -1,29 +1,40 @@
-// The executable entry of the bundled CLI: answers an unchanged re-run from the fast-path record without loading
-// the pipeline, otherwise wires the runtime paths into main and exits with its code.
+// The pipeline's entry (dist/pipeline.cjs): everything a run does once the fast path has not answered. The command's
+// first module (lib/cli/bin.ts) compiles this bundle with its code cache (lib/cli/code-cache.ts) and calls run();
+// the process's exit code is set here.
 import path from 'node:path';
-import v8 from 'node:v8';
-import { fileURLToPath } from 'node:url';
 import { enableCompileCache, projectDir } from './compile-cache.ts';
-import { fastPath } from './fastpath.ts';
-import { parseArgs } from './args.ts';
+import { parseArgs, type CliArgs } from './args.ts';
+import { lendImporter } from '../load/importer.ts';
 
 declare const POGOGEN_VERSION: string;
 
-const here = fileURLToPath(import.meta.url);
-const argv = process.argv.slice(2);
-const { root, answered } = fastPath(argv, POGOGEN_VERSION, here);
-if (answered) {
-  process.exitCode = 0;
-} else {
-  keepYoungGenerationSmall();
-  // Run directly (by ninja's regeneration, or the tests): the pipeline's chunks and the description get cached.
+/** What the command's first module hands over. */
+export interface Boot {
+  /** dist/cli.js: the command ninja's regeneration and the tests run, and the key of the fast-path record. */
+  readonly here: string;
+  /** The project directory the fast path found (with a record), if any. */
+  readonly root: string | undefined;
+  /** dist/index.js, the module build.pogo.ts imports as 'pogogen'. */
+  readonly apiEntry: string;
+  /** An `import()` the pipeline may call (its own cannot run under vm.Script). */
+  readonly importModule: (url: string) => Promise<unknown>;
+}
+
+/**
+ * Runs the command; resolves to whether the run was a generation that succeeded, the run whose compiled code is
+ * worth caching (a `--help` or a dependency step compiles a small part of the pipeline).
+ */
+export async function run(argv: readonly string[], boot: Boot): Promise<boolean> {
+  const { here, root, apiEntry } = boot;
+  lendImporter(boot.importModule);
+  const args = parsed(argv);
+  // Run directly (by ninja's regeneration, or the tests): the description's compiled code gets cached.
   // Not for a command line main will refuse: a usage error writes nothing, not even a cache.
-  if (parses(argv)) enableCompileCache(root ?? projectDir(argv));
-  const apiEntry = fileURLToPath(new URL('./index.js', import.meta.url));
+  if (args !== undefined) enableCompileCache(root ?? projectDir(argv));
   // A generation bundles build.pogo.ts first: esbuild (another process) starts now and runs while the pipeline
-  // (zod, globbing, the writers) loads, which it does only when there is work to do.
+  // sets up, which it does only when there is work to do.
   // Not for a command line main will refuse: a usage error writes nothing, not even the bundle cache.
-  if (root !== undefined && parses(argv)) (await import('../load/load.ts')).preload(path.join(root, 'build.pogo.ts'), { cacheDir: path.join(root, 'out', '.pogogen', 'load'), apiEntry });
+  if (root !== undefined && args !== undefined) (await import('../load/load.ts')).preload(path.join(root, 'build.pogo.ts'), { cacheDir: path.join(root, 'out', '.pogogen', 'load'), apiEntry });
   // `pogogen build` with nothing to generate runs ninja without loading the pipeline (lib/cli/build.ts).
   const buildNow = root === undefined && argv.includes('build') ? (await import('./build.ts')).buildOnly(argv) : undefined;
   let code: number;
@@ -40,25 +51,13 @@ if (answered) {
   // fires; only one kept alive is ended by it. (Calling process.exit from a write callback every time hung Node 24
   // at exit now and then under tap's process-info hook, in make's regeneration of the Makefile.)
   setTimeout(() => process.exit(code), 200).unref();
+  return code === 0 && buildNow === undefined && args?.command === 'generate';
 }
 
-/**
- * A generation allocates mostly what it keeps (model, graph, steps): V8 doubles its young generation up to 2 × 16 MiB
- * for survivors that are copied out anyway. Holding it at its first size took the peak of a 50,000-source
- * generation from ~158 to ~137 MiB at the same speed (docs/PERFORMANCE.md). V8 reads this flag each time it would
- * grow the space, so setting it now works; only on the V8 versions it was checked on (Node 20 and 22), because V8
- * prints an error for a flag it does not know.
- */
-function keepYoungGenerationSmall(): void {
-  const major = Number(process.versions.v8.split('.')[0]);
-  if (major >= 11 && major <= 13) v8.setFlagsFromString('--semi-space-growth-factor=1');
-}
-
-function parses(argv: readonly string[]): boolean {
+function parsed(argv: readonly string[]): CliArgs | undefined {
   try {
-    parseArgs(argv);
-    return true;
+    return parseArgs(argv);
   } catch {
-    return false;
+    return undefined;
   }
 }

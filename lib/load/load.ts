@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { runEsbuild, runEsbuildSync, type EsbuildError, type InputGraph } from './esbuild.ts';
 import { decodeMappings, originalPosition } from './sourcemap.ts';
 import { isThenable, thrownText } from '../model/diagnostics.ts';
+import { importModule } from './importer.ts';
 
 export interface Loaded {
   /** The description's default export. */
@@ -142,7 +143,7 @@ async function evaluate(bundlePath: string, entry: string, frameOf: FrameOf): Pr
   const name = path.basename(entry);
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(bundlePath).href)) as Record<string, unknown>;
+    mod = (await importModule(pathToFileURL(bundlePath).href)) as Record<string, unknown>;
   } catch (err) {
     throw thrownError(`${name} threw while loading`, err, entry, frameOf);
   }
