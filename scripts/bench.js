@@ -113,7 +113,7 @@ log(`work directory ${work}`);
 // pogogen runs from a copy of dist/ taken now, so a rebuild of dist/ during the benchmark cannot disturb it.
 const pogo = path.join(work, 'pogogen');
 // (A copy caught half-way through someone's `npm run build` misses a file: try again.)
-const distFiles = ['index.js', 'cli.js', 'cli.cjs', 'pipeline.cjs'];
+const distFiles = ['index.js', 'cli.js', 'cli.cjs', 'pipeline.cjs', 'build.cjs'];
 for (let attempt = 0; ; attempt++) {
   fs.rmSync(pogo, { recursive: true, force: true });
   fs.mkdirSync(pogo, { recursive: true });

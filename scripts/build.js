@@ -30,6 +30,16 @@ await esbuild.build({
   banner: { js: "const __pogoUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 await esbuild.build({ ...common, entryPoints: ['lib/index.ts'], outfile: 'dist/index.js' });
+// `pogogen build` with nothing to generate: ninja run by a module of its own (about 50 KB), without the pipeline.
+await esbuild.build({
+  ...common,
+  format: 'cjs',
+  entryPoints: ['lib/cli/build.ts'],
+  outfile: 'dist/build.cjs',
+  supported: { 'dynamic-import': false },
+  define: { POGOGEN_VERSION: JSON.stringify(pkg.version), 'import.meta.url': '__pogoUrl' },
+  banner: { js: "const __pogoUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
 // The command's first module as CommonJS, which Node loads faster: an unchanged re-run ends there.
 await esbuild.build({
   ...common,

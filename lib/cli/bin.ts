@@ -1,6 +1,7 @@
 // The command's first module, built as CommonJS (dist/cli.cjs; dist/cli.js, which ninja's regeneration and the
 // tests run, loads it too): Node's CommonJS loader starts ~15 ms sooner than its ESM loader, and an unchanged re-run
 // ends here. Otherwise it runs the pipeline (dist/pipeline.cjs), compiled with its code cache.
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
@@ -16,14 +17,29 @@ const argv = process.argv.slice(2);
 const { root, answered } = fastPath(argv, POGOGEN_VERSION, here);
 if (answered) process.exitCode = 0;
 else {
-  // Before the pipeline is compiled: V8's code cache records the flags it was made under, and is refused under others.
-  keepYoungGenerationSmall();
   const dist = path.dirname(here);
-  const pipeline = loadCached<{ run: (argv: readonly string[], boot: Boot) => Promise<boolean> }>(path.join(dist, 'pipeline.cjs'), codeCacheDir(process.env));
-  // This module's own import(): code compiled through vm.Script has none.
-  const importModule = (url: string): Promise<unknown> => import(url);
-  // The cache is written after a generation, the run that compiles most of the pipeline.
-  void pipeline.exports.run(argv, { here, root, apiEntry: path.join(dist, 'index.js'), importModule }).then((generated) => generated && pipeline.saveCache());
+  const load = createRequire(here);
+  // `pogogen build` with nothing to generate runs ninja from a small module of its own (dist/build.cjs), without
+  // the pipeline.
+  const builder = root === undefined && argv.includes('build') ? (load('./build.cjs') as typeof import('./build.ts')) : undefined;
+  const buildNow = builder?.buildOnly(argv);
+  if (builder !== undefined && buildNow !== undefined) {
+    void builder.build(buildNow.args, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }, buildNow.root, undefined).then(exitWith);
+  } else {
+    // Before the pipeline is compiled: V8's code cache records the flags it was made under, and is refused under others.
+    keepYoungGenerationSmall();
+    const pipeline = loadCached<{ run: (argv: readonly string[], boot: Boot) => Promise<boolean> }>(path.join(dist, 'pipeline.cjs'), codeCacheDir(process.env));
+    // This module's own import(): code compiled through vm.Script has none.
+    const importModule = (url: string): Promise<unknown> => import(url);
+    // The cache is written after a generation, the run that compiles most of the pipeline.
+    void pipeline.exports.run(argv, { here, root, apiEntry: path.join(dist, 'index.js'), importModule }).then((generated) => generated && pipeline.saveCache());
+  }
+}
+
+/** Ends the process with `code` once it has nothing left to do (or after 200 ms: see lib/cli/entry.ts). */
+function exitWith(code: number): void {
+  process.exitCode = code;
+  setTimeout(() => process.exit(code), 200).unref();
 }
 
 /**

@@ -35,23 +35,15 @@ export async function run(argv: readonly string[], boot: Boot): Promise<boolean>
   // sets up, which it does only when there is work to do.
   // Not for a command line main will refuse: a usage error writes nothing, not even the bundle cache.
   if (root !== undefined && args !== undefined) (await import('../load/load.ts')).preload(path.join(root, 'build.pogo.ts'), { cacheDir: path.join(root, 'out', '.pogogen', 'load'), apiEntry });
-  // `pogogen build` with nothing to generate runs ninja without loading the pipeline (lib/cli/build.ts).
-  const buildNow = root === undefined && argv.includes('build') ? (await import('./build.ts')).buildOnly(argv) : undefined;
-  let code: number;
-  if (buildNow !== undefined) {
-    const { build } = await import('./build.ts');
-    code = await build(buildNow.args, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }, buildNow.root, undefined);
-  } else {
-    const { main } = await import('./main.ts');
-    code = await main(argv, { version: POGOGEN_VERSION, apiEntry, self: [process.execPath, here] });
-  }
+  const { main } = await import('./main.ts');
+  const code = await main(argv, { version: POGOGEN_VERSION, apiEntry, self: [process.execPath, here] });
   process.exitCode = code;
   // The description may have left a timer or a socket open (a setInterval, a Promise that never settles): it must
   // not keep a finished pogogen running. A process with nothing left open ends by itself before this unref'd timer
   // fires; only one kept alive is ended by it. (Calling process.exit from a write callback every time hung Node 24
   // at exit now and then under tap's process-info hook, in make's regeneration of the Makefile.)
   setTimeout(() => process.exit(code), 200).unref();
-  return code === 0 && buildNow === undefined && args?.command === 'generate';
+  return code === 0 && args?.command === 'generate';
 }
 
 function parsed(argv: readonly string[]): CliArgs | undefined {

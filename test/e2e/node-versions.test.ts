@@ -19,7 +19,7 @@ for (const node of nodes) {
     t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
     // The node first on PATH is this one too: ninja's regeneration runs the Node that generated, by its path, and
     // `pogogen build` finds ninja on PATH.
-    const env = { ...baseEnv, PATH: `${path.dirname(node)}:${baseEnv.PATH ?? ''}` };
+    const env = { ...baseEnv, PATH: `${path.dirname(node)}:${process.env.PATH ?? ''}` };
     const pogogen = (args: string[] = []): ReturnType<typeof run> => run(node, [bin, ...args], { cwd: dir, env });
 
     const gen = pogogen();
