@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import fg from 'fast-glob';
 import type { Model } from '../model/validate.ts';
-import { dirAndBase, globChars, isDynamic, isPlainRoot, normalize } from './paths.ts';
+import { dirAndBase, globChars, isDynamic, isPlain, isPlainRoot, normalize, SameDirectory } from './paths.ts';
 import type { GlobListing, Listings, SourceListing } from './tree.ts';
 
 export type { Listings, SourceListing } from './tree.ts';
@@ -17,6 +17,7 @@ export type { Listings, SourceListing } from './tree.ts';
 export function listDirs(root: string, description: unknown): Promise<Listings> {
   const plainRoot = isPlainRoot(root);
   const dirs = new Set<string>();
+  const same = new SameDirectory();
   try {
     const targets = (description as { targets?: unknown } | null)?.targets;
     if (Array.isArray(targets)) {
@@ -26,7 +27,9 @@ export function listDirs(root: string, description: unknown): Promise<Listings> 
         if (!Array.isArray(sources)) continue;
         for (let j = 0; j < sources.length; j++) {
           const src: unknown = sources[j];
-          if (typeof src === 'string' && !globChars.test(src)) dirs.add(dirAndBase(root, plainRoot, src)[0]);
+          if (typeof src !== 'string' || globChars.test(src) || same.base(src) !== undefined) continue;
+          dirs.add(dirAndBase(root, plainRoot, src)[0]);
+          if (isPlain(src)) same.remember(src, undefined);
         }
       }
     }
@@ -52,8 +55,11 @@ export function listSources(model: Model, listings: Listings = new Map()): Sourc
   const plainRoot = isPlainRoot(model.root);
   const dirs: Listings = new Map(listings);
   const globs = new Map<string, GlobListing>();
+  // Sources come a directory at a time: one already listed is recognised by its prefix.
+  const same = new SameDirectory();
   const listDir = (rel: string): void => {
     const [dir] = dirAndBase(model.root, plainRoot, rel);
+    if (isPlain(rel)) same.remember(rel, undefined);
     if (dirs.has(dir)) return;
     let names: Set<string> | null;
     try {
@@ -67,6 +73,7 @@ export function listSources(model: Model, listings: Listings = new Map()): Sourc
   for (const entries of lists) {
     for (const entry of entries) {
       if (entry.startsWith('!')) continue;
+      if (same.base(entry) !== undefined && !globChars.test(entry)) continue;
       if (!isDynamic(entry)) listDir(normalize(entry));
       else if (!globs.has(entry)) globs.set(entry, listGlob(model.root, entry));
     }

@@ -22,6 +22,35 @@ export function dirAndBase(root: string, plainRoot: boolean, rel: string): [stri
   return [path.dirname(abs), path.basename(abs)];
 }
 
+/**
+ * The directory of the last plain path seen, so that the next path in the same directory (sources are listed a
+ * directory at a time) is recognised by a prefix comparison: no regular expression, no new directory string.
+ */
+export class SameDirectory {
+  /** `src/util/` (a plain path's directory, with its slash), `` for the root; undefined before the first. */
+  private prefix: string | undefined;
+  private value: unknown;
+
+  /** The last segment of `rel` when it is the remembered directory plus one plain segment; else undefined. */
+  base(rel: string): string | undefined {
+    const prefix = this.prefix;
+    if (prefix === undefined || rel.length <= prefix.length || !rel.startsWith(prefix) || rel.indexOf('/', prefix.length) !== -1) return undefined;
+    const base = prefix === '' ? rel : rel.slice(prefix.length);
+    return base === '.' || base === '..' || base.includes('\\') ? undefined : base;
+  }
+
+  /** What was remembered with the directory. */
+  get data(): unknown {
+    return this.value;
+  }
+
+  /** Remembers the directory of `rel`, which must be plain (see normalize), with `data`. */
+  remember(rel: string, data: unknown): void {
+    this.prefix = rel.slice(0, rel.lastIndexOf('/') + 1);
+    this.value = data;
+  }
+}
+
 /** `./src//a.c` → `src/a.c`; keeps `..` and absolute paths. */
 export function normalize(p: string): string {
   if (isPlain(p)) return p;
@@ -33,7 +62,7 @@ export function normalize(p: string): string {
  * A relative path that normalizing leaves alone: not empty, no `.` or `..` segment, no empty segment, no leading or
  * trailing slash, no backslash.
  */
-function isPlain(p: string): boolean {
+export function isPlain(p: string): boolean {
   return p !== '' && !/(?:^|\/)\.{1,2}(?:\/|$)|\/\/|^\/|\/$|\\/.test(p);
 }
 

@@ -1,7 +1,7 @@
 // The project's source files as resolve sees them: existence and glob expansion answered from a SourceListing
 // made beforehand (files.ts), never from the disk, plus the directories the globs used looked at.
 import micromatch from 'micromatch';
-import { dirAndBase, isDynamic, isPlainRoot, normalize } from './paths.ts';
+import { dirAndBase, globChars, isDynamic, isPlain, isPlainRoot, normalize, SameDirectory } from './paths.ts';
 
 /** Directory listings by absolute path; null for a directory that could not be read. */
 export type Listings = Map<string, Set<string> | null>;
@@ -26,6 +26,9 @@ export class SourceTree {
   /** True when `${root}/${rel}` is already what path.resolve would make of a plain relative path. */
   private readonly plainRoot: boolean;
 
+  /** The listing of the last plain path's directory: the next source there is looked up without a new path. */
+  private readonly same = new SameDirectory();
+
   constructor(
     readonly root: string,
     private readonly listing: SourceListing,
@@ -39,6 +42,7 @@ export class SourceTree {
     const names = this.listing.dirs.get(dir);
     // The listing step reads every directory a description names: a miss is a bug there, not a missing file.
     if (names === undefined) throw new Error(`internal: directory ${dir} was not listed before resolving`);
+    if (isPlain(rel)) this.same.remember(rel, names);
     return names !== null && names.has(base);
   }
 
@@ -59,6 +63,14 @@ export class SourceTree {
     };
     for (const entry of entries) {
       if (entry.startsWith('!')) continue;
+      // The common case: a plain path in the directory of the one before.
+      const base = this.same.base(entry);
+      if (base !== undefined && !globChars.test(entry)) {
+        const names = this.same.data as ReadonlySet<string> | null;
+        if (names !== null && names.has(base)) add(entry);
+        else missing.push(entry);
+        continue;
+      }
       const rel = normalize(entry);
       if (!isDynamic(entry)) {
         if (this.exists(rel)) add(rel);
