@@ -3,7 +3,6 @@
 // ends here. Otherwise it runs the pipeline (dist/pipeline.cjs), compiled with its code cache.
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { codeCacheDir, loadCached } from './code-cache.ts';
 import { fastPath } from './fastpath.ts';
@@ -51,5 +50,5 @@ function exitWith(code: number): void {
  */
 function keepYoungGenerationSmall(): void {
   const major = Number(process.versions.v8.split('.')[0]);
-  if (major >= 11 && major <= 13) v8.setFlagsFromString('--semi-space-growth-factor=1');
+  if (major >= 11 && major <= 13) (createRequire(here)('node:v8') as typeof import('node:v8')).setFlagsFromString('--semi-space-growth-factor=1');
 }

@@ -4,12 +4,14 @@
 // `rm -rf out`. The cache is the code's, not a project's: one file per pogogen build and Node version in the user's
 // cache directory, written once (after the first generation that compiled without it), atomically, and never trusted
 // beyond what V8 checks itself. Only node builtins here: this runs in the command's first module.
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
-import vm from 'node:vm';
+import type vmModule from 'node:vm';
+
+// crypto, os and vm are loaded when used: an unchanged re-run, answered before the pipeline, needs none of them.
+const load = createRequire(import.meta.url);
+const vm = (): typeof vmModule => load('node:vm') as typeof vmModule;
 
 /** Entries kept per directory: enough for a few pogogen builds and Node versions side by side. */
 const KEEP = 8;
@@ -17,7 +19,7 @@ const KEEP = 8;
 /** The directory of the code cache: `$XDG_CACHE_HOME/pogogen/code-cache` (default `~/.cache`); none when turned off. */
 export function codeCacheDir(env: NodeJS.ProcessEnv): string | undefined {
   if (env.POGOGEN_CODE_CACHE === 'off' || env.NODE_DISABLE_COMPILE_CACHE !== undefined) return undefined;
-  const base = env.XDG_CACHE_HOME !== undefined && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
+  const base = env.XDG_CACHE_HOME !== undefined && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join((load('node:os') as typeof import('node:os')).homedir(), '.cache');
   return path.join(base, 'pogogen', 'code-cache');
 }
 
@@ -31,7 +33,7 @@ export interface Loaded<T> {
 export function loadCached<T>(file: string, dir: string | undefined): Loaded<T> {
   const source = fs.readFileSync(file, 'utf8');
   // V8 checks the cache against the source's length, not its text: the key must name the text itself.
-  const key = `${process.version}-${process.arch}-${createHash('sha256').update(source).digest('hex').slice(0, 32)}.bin`;
+  const key = `${process.version}-${process.arch}-${(load('node:crypto') as typeof import('node:crypto')).createHash('sha256').update(source).digest('hex').slice(0, 32)}.bin`;
   const cacheFile = dir === undefined ? undefined : path.join(dir, key);
   let cachedData: Buffer | undefined;
   try {
@@ -40,14 +42,14 @@ export function loadCached<T>(file: string, dir: string | undefined): Loaded<T> 
     // not cached yet
   }
   const wrapper = `(function (exports, require, module, __filename, __dirname) { ${source}\n})`;
-  const script = new vm.Script(wrapper, { filename: file, ...(cachedData === undefined ? {} : { cachedData }) });
+  const script = new (vm().Script)(wrapper, { filename: file, ...(cachedData === undefined ? {} : { cachedData }) });
   const mod = { exports: {} as T };
   (script.runInThisContext() as (...args: unknown[]) => void).call(mod.exports, mod.exports, createRequire(file), mod, file, path.dirname(file));
   const stale = cachedData === undefined || script.cachedDataRejected === true;
   return { exports: mod.exports, saveCache: () => (stale && cacheFile !== undefined ? save(script, cacheFile) : undefined) };
 }
 
-function save(script: vm.Script, cacheFile: string): void {
+function save(script: vmModule.Script, cacheFile: string): void {
   const dir = path.dirname(cacheFile);
   const tmp = `${cacheFile}.${process.pid}.tmp`;
   try {
