@@ -9,7 +9,7 @@ import path from 'node:path';
 import t from 'tap';
 import { baseEnv, bin, fixture, ninja, run } from '../helpers.ts';
 
-const nodes = (process.env.POGOGEN_TEST_NODES ?? process.execPath).split(':').filter((n) => n !== '');
+const nodes = (process.env.POGOGEN_TEST_NODES || process.execPath).split(':').filter((n) => n !== '');
 
 for (const node of nodes) {
   const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
