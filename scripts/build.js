@@ -12,6 +12,14 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
 const esbuild = await import('esbuild');
 
 const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', absWorkingDir: root };
+// The CommonJS files of the command: `import.meta.url` from their own file, and no import() of their own (see below).
+const cjs = {
+  ...common,
+  format: 'cjs',
+  supported: { 'dynamic-import': false },
+  define: { POGOGEN_VERSION: JSON.stringify(pkg.version), 'import.meta.url': '__pogoUrl' },
+  banner: { js: "const __pogoUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
 // The layout of earlier builds (the pipeline as ES module chunks) goes.
 fs.rmSync(path.join(root, 'dist', 'chunks'), { recursive: true, force: true });
 // The pipeline: one CommonJS file, which the command's first module compiles through vm.Script with V8's code cache
@@ -19,36 +27,18 @@ fs.rmSync(path.join(root, 'dist', 'chunks'), { recursive: true, force: true });
 // since code run by vm.Script has no import() of its own (the description's bundle is imported through the first
 // module's, lib/load/importer.ts).
 await esbuild.build({
-  ...common,
-  format: 'cjs',
+  ...cjs,
   entryPoints: ['lib/cli/entry.ts'],
   outfile: 'dist/pipeline.cjs',
-  supported: { 'dynamic-import': false },
   // esbuild stays a package: it finds its own native binary relative to itself.
   external: ['esbuild'],
-  define: { POGOGEN_VERSION: JSON.stringify(pkg.version), 'import.meta.url': '__pogoUrl' },
-  banner: { js: "const __pogoUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 await esbuild.build({ ...common, entryPoints: ['lib/index.ts'], outfile: 'dist/index.js' });
 // `pogogen build` with nothing to generate: ninja run by a module of its own (about 50 KB), without the pipeline.
-await esbuild.build({
-  ...common,
-  format: 'cjs',
-  entryPoints: ['lib/cli/build.ts'],
-  outfile: 'dist/build.cjs',
-  supported: { 'dynamic-import': false },
-  define: { POGOGEN_VERSION: JSON.stringify(pkg.version), 'import.meta.url': '__pogoUrl' },
-  banner: { js: "const __pogoUrl = require('node:url').pathToFileURL(__filename).href;" },
-});
+await esbuild.build({ ...cjs, entryPoints: ['lib/cli/build.ts'], outfile: 'dist/build.cjs' });
 // The command's first module as CommonJS, which Node loads faster: an unchanged re-run ends there.
-await esbuild.build({
-  ...common,
-  format: 'cjs',
-  entryPoints: ['lib/cli/bin.ts'],
-  outfile: 'dist/cli.cjs',
-  define: { POGOGEN_VERSION: JSON.stringify(pkg.version), 'import.meta.url': '__pogoUrl' },
-  banner: { js: "const __pogoUrl = require('node:url').pathToFileURL(__filename).href;" },
-});
+// (Its own import() stays: it lends it to the pipeline.)
+await esbuild.build({ ...cjs, supported: {}, entryPoints: ['lib/cli/bin.ts'], outfile: 'dist/cli.cjs' });
 // dist/cli.js, the command ninja's regeneration and the tests run (and the fast path's key): the first module again.
 writeIfChanged(
   path.join(root, 'dist', 'cli.js'),

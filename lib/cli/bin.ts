@@ -27,15 +27,23 @@ else {
   } else {
     // Before the pipeline is compiled: V8's code cache records the flags it was made under, and is refused under others.
     keepYoungGenerationSmall();
-    const pipeline = loadCached<{ run: (argv: readonly string[], boot: Boot) => Promise<boolean> }>(path.join(dist, 'pipeline.cjs'), codeCacheDir(process.env));
+    const pipeline = loadCached<{ run: (argv: readonly string[], boot: Boot) => Promise<{ code: number; generated: boolean }> }>(path.join(dist, 'pipeline.cjs'), codeCacheDir(process.env));
     // This module's own import(): code compiled through vm.Script has none.
     const importModule = (url: string): Promise<unknown> => import(url);
     // The cache is written after a generation, the run that compiles most of the pipeline.
-    void pipeline.exports.run(argv, { here, root, apiEntry: path.join(dist, 'index.js'), importModule }).then((generated) => generated && pipeline.saveCache());
+    void pipeline.exports.run(argv, { here, root, apiEntry: path.join(dist, 'index.js'), importModule }).then(({ code, generated }) => {
+      if (generated) pipeline.saveCache();
+      exitWith(code);
+    });
   }
 }
 
-/** Ends the process with `code` once it has nothing left to do (or after 200 ms: see lib/cli/entry.ts). */
+/**
+ * Ends the process with `code`. The description may have left a timer or a socket open (a setInterval, a Promise
+ * that never settles): it must not keep a finished pogogen running. A process with nothing left open ends by itself
+ * before this unref'd timer fires; only one kept alive is ended by it. (Calling process.exit from a write callback
+ * every time hung Node 24 at exit now and then under tap's process-info hook, in make's regeneration of the Makefile.)
+ */
 function exitWith(code: number): void {
   process.exitCode = code;
   setTimeout(() => process.exit(code), 200).unref();

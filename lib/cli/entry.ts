@@ -1,6 +1,6 @@
 // The pipeline's entry (dist/pipeline.cjs): everything a run does once the fast path has not answered. The command's
 // first module (lib/cli/bin.ts) compiles this bundle with its code cache (lib/cli/code-cache.ts) and calls run();
-// the process's exit code is set here.
+// the first module ends the process with the code it returns.
 import path from 'node:path';
 import { enableCompileCache, projectDir } from './compile-cache.ts';
 import { parseArgs, type CliArgs } from './args.ts';
@@ -21,10 +21,10 @@ export interface Boot {
 }
 
 /**
- * Runs the command; resolves to whether the run was a generation that succeeded, the run whose compiled code is
- * worth caching (a `--help` or a dependency step compiles a small part of the pipeline).
+ * Runs the command; resolves to its exit code and whether it was a generation that succeeded, the run whose compiled
+ * code is worth caching (a `--help` or a dependency step compiles a small part of the pipeline).
  */
-export async function run(argv: readonly string[], boot: Boot): Promise<boolean> {
+export async function run(argv: readonly string[], boot: Boot): Promise<{ code: number; generated: boolean }> {
   const { here, root, apiEntry } = boot;
   lendImporter(boot.importModule);
   const args = parsed(argv);
@@ -37,13 +37,7 @@ export async function run(argv: readonly string[], boot: Boot): Promise<boolean>
   if (root !== undefined && args !== undefined) (await import('../load/load.ts')).preload(path.join(root, 'build.pogo.ts'), { cacheDir: path.join(root, 'out', '.pogogen', 'load'), apiEntry });
   const { main } = await import('./main.ts');
   const code = await main(argv, { version: POGOGEN_VERSION, apiEntry, self: [process.execPath, here] });
-  process.exitCode = code;
-  // The description may have left a timer or a socket open (a setInterval, a Promise that never settles): it must
-  // not keep a finished pogogen running. A process with nothing left open ends by itself before this unref'd timer
-  // fires; only one kept alive is ended by it. (Calling process.exit from a write callback every time hung Node 24
-  // at exit now and then under tap's process-info hook, in make's regeneration of the Makefile.)
-  setTimeout(() => process.exit(code), 200).unref();
-  return code === 0 && args?.command === 'generate';
+  return { code, generated: code === 0 && args?.command === 'generate' };
 }
 
 function parsed(argv: readonly string[]): CliArgs | undefined {
